@@ -1,0 +1,27 @@
+"""``Input``: declares the shape of one sample at the start of a ``Sequential`` (Keras 3 style)."""
+
+from __future__ import annotations
+
+
+class Input:
+    """The input of a model: ``Sequential([Input(shape=(8,)), Dense(10), ...])``.
+
+    Not a layer (it has no forward): it only tells the model the shape of one sample, so the
+    model can be built and summarised before it sees data.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of one sample, without the batch axis, e.g. ``(8,)`` or ``(28, 28, 1)``.
+    """
+
+    def __init__(self, shape: tuple[int, ...], name: str | None = None):
+        if isinstance(shape, int):
+            shape = (shape,)
+        if not all(isinstance(d, int) and d > 0 for d in shape):
+            raise ValueError(f"Input: shape must be a tuple of positive ints (one sample, no batch axis), got {shape!r}")
+        self.shape = tuple(shape)
+        self.name = name or "input"
+
+    def __repr__(self) -> str:
+        return f"Input(shape={self.shape})"

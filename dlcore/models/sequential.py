@@ -1,0 +1,86 @@
+"""``Sequential``: a plain stack of layers, each applied to the previous one's output."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers.base import Layer
+from ..layers.input import Input
+from .model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers (Keras' ``Sequential``).
+
+    Parameters
+    ----------
+    layers : list, optional
+        Layers in order; may start with an :class:`~dlcore.layers.Input`.
+    name : str, optional
+
+    Examples
+    --------
+    >>> model = Sequential([Input(shape=(8,)), Dense(10, activation="relu"), Dense(1, activation="sigmoid")])
+    >>> model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    """
+
+    def __init__(self, layers: list | None = None, name: str | None = None):
+        super().__init__(name=name)
+        self._input_shape: tuple | None = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer: Layer | Input) -> None:
+        """Append a layer (or, first, an ``Input``)."""
+        if isinstance(layer, Input):
+            if self._chain:
+                raise ValueError(f"{self.name}: an Input can only come first")
+            self._input_shape = layer.shape
+            return
+        if not isinstance(layer, Layer):
+            raise ValueError(f"{self.name}.add expects a dlcore layer, got {type(layer).__name__}")
+        if any(existing is layer for existing in self._chain):
+            raise ValueError(f"{self.name}: layer '{layer.name}' was added twice")
+        self._chain.append(layer)
+        self.output_shapes = []
+        if self._input_shape is None and len(self._chain) == 1 and layer.input_shape is not None:
+            self._input_shape = layer.input_shape
+
+    def pop(self) -> Layer:
+        """Remove and return the last layer."""
+        if not self._chain:
+            raise ValueError(f"{self.name} has no layer to pop")
+        self.output_shapes = []
+        return self._chain.pop()
+
+    def build(self, input_shape: tuple | None = None, dtype=np.float32) -> None:
+        """Create every layer's weights for samples of ``input_shape`` (no batch axis) without data."""
+        shape = input_shape or self._input_shape
+        if shape is None:
+            raise ValueError(f"{self.name}: the input shape is unknown; start with Input(shape=...), give the first "
+                             "layer input_shape=/input_dim=, or call the model on a batch")
+        shape = (None, *shape)
+        self.output_shapes = []
+        for layer in self._chain:
+            if not layer.built:
+                layer.build(shape, dtype=dtype)
+            shape = layer.compute_output_shape(shape)
+            self.output_shapes.append(tuple(shape))
+
+    def call(self, x, training: bool = False) -> np.ndarray:
+        for layer in self._chain:
+            x = layer.forward(x, training=training)
+        return x
+
+    def _forward(self, x, training: bool) -> np.ndarray:
+        if not self._chain:
+            raise ValueError(f"{self.name} has no layers: add some with model.add(...)")
+        out = self.call(x, training=training)
+        if not self.output_shapes:
+            self.build(tuple(np.shape(x)[1:]))
+        return out
+
+    def summary(self, print_fn=print) -> None:
+        if not self.output_shapes and self._chain and (self._input_shape is not None):
+            self.build()
+        super().summary(print_fn)

@@ -1,0 +1,36 @@
+"""``summary()``: the layer table Keras prints, with the same parameter counts."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+
+def _shape(shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def summary_lines(name: str, rows: list[tuple[str, str, tuple, int]], trainable: int, non_trainable: int) -> list[str]:
+    """Lines of the table: ``rows`` are ``(layer name, class name, output shape, params)``."""
+    width = 65
+    lines = [f'Model: "{name}"', "_" * width,
+             f" {'Layer (type)':<28}{'Output Shape':<26}{'Param #':>9}", "=" * width]
+    for i, (lname, cls, shape, count) in enumerate(rows):
+        lines.append(f" {lname + ' (' + cls + ')':<28}{_shape(shape):<26}{count:>9,}")
+        lines.append(("_" if i < len(rows) - 1 else "=") * width if len(rows) > 1 or i == 0 else "")
+    if not rows:
+        lines.append("=" * width)
+    lines += [f"Total params: {trainable + non_trainable:,}", f"Trainable params: {trainable:,}",
+              f"Non-trainable params: {non_trainable:,}", "_" * width]
+    return lines
+
+
+def print_summary(model, print_fn: Callable[[str], None] = print) -> None:
+    """Print ``model``'s layers, output shapes and parameter counts (the model must be built)."""
+    rows, trainable, frozen = [], 0, 0
+    for layer, shape in zip(model.layers, model.output_shapes):
+        t, n = layer.count_params(), layer.count_non_trainable()
+        rows.append((layer.name, type(layer).__name__, shape, t + n))
+        trainable += t
+        frozen += n
+    for line in summary_lines(model.name, rows, trainable, frozen):
+        print_fn(line)
