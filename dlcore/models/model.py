@@ -68,6 +68,9 @@ class Model:
         self.output_shapes = [(None, *o.shape[1:]) for _, _, o in tape]
         return out
 
+    def _validate_input(self, x) -> None:
+        """Check a whole input array before training on it (Sequential knows its input shape)."""
+
     def __call__(self, x, training: bool = False) -> np.ndarray:
         return self._forward(x, training)
 
@@ -169,6 +172,7 @@ class Model:
         """
         self._require_compiled("fit")
         x, y = _check_xy(x, y)
+        self._validate_input(x)
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}")
         if validation_split and validation_data is None:

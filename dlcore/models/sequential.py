@@ -75,10 +75,17 @@ class Sequential(Model):
     def _forward(self, x, training: bool) -> np.ndarray:
         if not self._chain:
             raise ValueError(f"{self.name} has no layers: add some with model.add(...)")
+        self._validate_input(x)
         out = self.call(x, training=training)
         if not self.output_shapes:
             self.build(tuple(np.shape(x)[1:]))
         return out
+
+    def _validate_input(self, x) -> None:
+        shape = np.shape(x)
+        if self._input_shape is not None and tuple(shape[1:]) != self._input_shape:
+            raise ValueError(f"{self.name}: got input of shape {shape}, expected {(None, *self._input_shape)} "
+                             f"(the model's declared input shape)")
 
     def summary(self, print_fn=print) -> None:
         if not self.output_shapes and self._chain and (self._input_shape is not None):

@@ -1,0 +1,108 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from dlcore import losses
+from dlcore.gradcheck import numerical_gradient, rel_error
+
+RNG = np.random.default_rng(0)
+
+
+def _labels(name, shape):
+    k = shape[-1]
+    if name == "binary_crossentropy":
+        return RNG.integers(0, 2, size=shape).astype(float)
+    if name == "categorical_crossentropy":
+        return np.eye(k)[RNG.integers(0, k, size=shape[0])]
+    if name == "sparse_categorical_crossentropy":
+        return RNG.integers(0, k, size=shape[0])
+    return RNG.normal(size=shape)
+
+
+@pytest.mark.parametrize("name", ["mse", "binary_crossentropy", "categorical_crossentropy",
+                                  "sparse_categorical_crossentropy"])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_gradient_matches_numerical(name, from_logits):
+    if name == "mse" and from_logits:
+        pytest.skip("mse has no logits form")
+    shape = (5, 1) if name == "binary_crossentropy" else (5, 4)
+    loss = losses.get(name, from_logits=from_logits)
+    y = _labels(name, shape)
+    z = RNG.normal(size=shape)
+    p = z if from_logits or name == "mse" else (1 / (1 + np.exp(-z)) if shape[1] == 1 else
+                                                  np.exp(z) / np.exp(z).sum(1, keepdims=True))
+    assert rel_error(loss.gradient(y, p), numerical_gradient(lambda: loss(y, p), p)) < 1e-7
+
+
+def test_known_values():
+    y, p = np.array([[1.0], [0.0]]), np.array([[0.9], [0.2]])
+    assert losses.binary_crossentropy(y, p) == pytest.approx(-(np.log(0.9) + np.log(0.8)) / 2)
+    assert losses.mse(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]])) == pytest.approx(2.5)
+    y_cat, p_cat = np.array([[0, 1, 0.0]]), np.array([[0.2, 0.7, 0.1]])
+    assert losses.categorical_crossentropy(y_cat, p_cat) == pytest.approx(-np.log(0.7))
+    assert losses.sparse_categorical_crossentropy(np.array([1]), p_cat) == pytest.approx(-np.log(0.7))
+
+
+@pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy"])
+def test_logits_form_equals_probability_form(name):
+    z = RNG.normal(size=(6, 1 if name == "binary_crossentropy" else 3))
+    y = _labels(name, z.shape)
+    p = 1 / (1 + np.exp(-z)) if z.shape[1] == 1 else np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    assert losses.get(name, from_logits=True)(y, z) == pytest.approx(losses.get(name)(y, p), rel=1e-9)
+
+
+def test_finite_at_extreme_logits_and_probabilities():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = np.array([[1.0], [0.0], [1.0], [0.0]])
+        z = np.array([[-1000.0], [1000.0], [1000.0], [-1000.0]])
+        bce_logits = losses.BinaryCrossentropy(from_logits=True)
+        assert bce_logits(y, z) == pytest.approx(500.0)  # two confidently wrong: 1000 each, averaged over 4
+        assert np.all(np.isfinite(bce_logits.gradient(y, z)))
+        p = np.array([[0.0], [1.0], [1.0], [0.0]])
+        value = losses.binary_crossentropy(y, p)
+        assert np.isfinite(value) and value == pytest.approx(-np.log(1e-7) / 2, rel=1e-6)
+        assert np.all(np.isfinite(losses.binary_crossentropy.gradient(y, p)))
+        cce_logits = losses.CategoricalCrossentropy(from_logits=True)
+        yc = np.array([[1.0, 0, 0], [0, 0, 1.0]])
+        zc = np.array([[-1000.0, 0.0, 1000.0], [1000.0, 0.0, -1000.0]])
+        assert cce_logits(yc, zc) == pytest.approx(2000.0)
+        assert np.all(np.isfinite(cce_logits.gradient(yc, zc)))
+        pc = np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+        assert np.isfinite(losses.categorical_crossentropy(yc, pc))
+        assert np.all(np.isfinite(losses.categorical_crossentropy.gradient(yc, pc)))
+
+
+def test_perfect_prediction_is_near_zero():
+    y = np.array([[1.0], [0.0]])
+    assert losses.binary_crossentropy(y, y) < 1e-6
+
+
+def test_labels_of_the_wrong_shape_raise():
+    with pytest.raises(ValueError, match=r"\(4,\).*\(4, 3\).*sparse_categorical"):
+        losses.categorical_crossentropy(np.array([0, 1, 2, 1]), np.full((4, 3), 1 / 3))
+    with pytest.raises(ValueError, match=r"\(4, 3\).*\(4, 3\).*one-hot"):
+        losses.sparse_categorical_crossentropy(np.eye(3)[[0, 1, 2, 1]], np.full((4, 3), 1 / 3))
+    with pytest.raises(ValueError, match=r"\(4,\).*\(4, 1\).*reshape"):
+        losses.binary_crossentropy(np.array([0, 1, 1, 0]), np.full((4, 1), 0.5))
+    with pytest.raises(ValueError, match=r"\[0, 3\)"):
+        losses.sparse_categorical_crossentropy(np.array([0, 3]), np.full((2, 3), 1 / 3))
+
+
+def test_get():
+    assert isinstance(losses.get("mse"), losses.MeanSquaredError)
+    with pytest.raises(ValueError, match="unknown loss"):
+        losses.get("cross_entropy")
+
+
+def test_matches_torch_when_installed():
+    torch = pytest.importorskip("torch")
+    z = RNG.normal(size=(8, 5))
+    y = RNG.integers(0, 5, size=8)
+    ours = losses.SparseCategoricalCrossentropy(from_logits=True)(y, z)
+    theirs = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(y)).item()
+    assert ours == pytest.approx(theirs, rel=1e-10)
+    zb, yb = RNG.normal(size=(8, 1)), RNG.integers(0, 2, size=(8, 1)).astype(float)
+    theirs_b = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor(zb), torch.tensor(yb)).item()
+    assert losses.BinaryCrossentropy(from_logits=True)(yb, zb) == pytest.approx(theirs_b, rel=1e-10)
