@@ -6,7 +6,7 @@ The ``*_grad`` functions return the derivative with respect to the *input* ``x``
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -85,7 +85,8 @@ def softmax_grad(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """
     s = softmax(np.asarray(x), axis=axis)
     if s.ndim != 1:
-        raise ValueError(f"softmax_grad expects one vector of shape (K,), got shape {s.shape}; use softmax_vjp for batches")
+        raise ValueError(f"softmax_grad expects one vector of shape (K,), got shape {s.shape}; "
+                         "use softmax_vjp for batches")
     return np.diag(s) - np.outer(s, s)
 
 

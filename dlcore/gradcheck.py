@@ -7,7 +7,7 @@ Avoid points where the function has a kink (ReLU at exactly 0, max-pool ties).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,7 +35,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -
         Same shape as ``x``: ``(f(x + h e_i) - f(x - h e_i)) / (2h)`` for every entry ``i``.
     """
     if x.dtype != np.float64:
-        raise ValueError(f"numerical_gradient needs a float64 array, got {x.dtype}: float32 round-off swamps the difference")
+        raise ValueError(f"numerical_gradient needs a float64 array, got {x.dtype}: "
+                         "float32 round-off swamps the difference")
     grad = np.zeros_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)
     if not np.shares_memory(flat, x):
@@ -90,7 +91,8 @@ def check_layer(layer, x: np.ndarray, training: bool = False, h: float = 1e-6,
     out = layer.forward(x, training=training)
     for name, p in layer.params.items():
         if p.dtype != np.float64:
-            raise ValueError(f"check_layer: parameter {name!r} of {layer.name} is {p.dtype}; build the layer on a float64 input")
+            raise ValueError(f"check_layer: parameter {name!r} of {layer.name} is {p.dtype}; "
+                             "build the layer on a float64 input")
     r = get_rng().standard_normal(out.shape)
 
     def loss() -> float:

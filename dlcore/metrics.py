@@ -6,7 +6,7 @@ resolves ``"accuracy"`` the way Keras does: from the loss (binary, categorical o
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

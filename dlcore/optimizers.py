@@ -7,7 +7,7 @@ keyed by the array's identity.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 

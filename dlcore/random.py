@@ -24,7 +24,7 @@ def set_seed(seed: int) -> None:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"set_seed expects a non-negative integer, got {seed!r}")
     _rng = np.random.default_rng(int(seed))
-    np.random.seed(int(seed) % 2**32)
+    np.random.seed(int(seed) % 2**32)  # noqa: NPY002 (learners' np.random calls become reproducible too)
     _pyrandom.seed(int(seed))
 
 

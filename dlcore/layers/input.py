@@ -19,7 +19,8 @@ class Input:
         if isinstance(shape, int):
             shape = (shape,)
         if not all(isinstance(d, int) and d > 0 for d in shape):
-            raise ValueError(f"Input: shape must be a tuple of positive ints (one sample, no batch axis), got {shape!r}")
+            raise ValueError(f"Input: shape must be a tuple of positive ints (one sample, no batch axis), "
+                             f"got {shape!r}")
         self.shape = tuple(shape)
         self.name = name or "input"
 
