@@ -170,3 +170,15 @@ def test_subclassed_model_must_chain_its_layers():
     net.compile(loss="mse", optimizer="sgd")
     with pytest.raises(ValueError, match="one after another"):
         net.fit(np.zeros((4, 2)), np.zeros((4, 2)), verbose=0)
+
+
+def test_backprop_skips_only_the_data_gradient_and_restores_the_flag():
+    model = _mlp()
+    x, y = _binary_data()
+    model.fit(x, y, epochs=1, verbose=0)
+    assert all(layer.input_grad for layer in model.layers)
+    first = model.layers[0]
+    first.forward(x)
+    assert first.backward(np.ones((64, 8), dtype=np.float32)).shape == (64, 3)
+    first.input_grad = False
+    assert first.backward(np.ones((64, 8), dtype=np.float32)) is None

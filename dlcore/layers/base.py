@@ -51,6 +51,11 @@ class Layer:
         Gradients of the loss with respect to ``params``, filled by ``backward``.
     built : bool
         Whether ``params`` exist yet.
+    input_grad : bool
+        Whether ``backward`` must compute ``dx``. A model sets it to False on its first layer
+        while backpropagating: nothing needs the gradient with respect to the data, and skipping
+        it saves a matrix product per step (PyTorch skips it too: data does not require grad).
+        Layers that honour it return ``None`` then.
     """
 
     def __init__(self, input_shape: tuple[int, ...] | None = None, name: str | None = None):
@@ -65,6 +70,7 @@ class Layer:
         self.grads: dict[str, np.ndarray] = {}
         self.built = False
         self.trainable = True
+        self.input_grad = True
 
     # ----- building -------------------------------------------------------------------
     def build(self, input_shape: tuple, dtype=np.float32) -> None:

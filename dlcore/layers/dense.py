@@ -84,7 +84,7 @@ class Dense(Layer):
             self.grads["kernel"] += self.kernel_regularizer.gradient(kernel)
         if self.use_bias:
             self.grads["bias"] = dz2.sum(axis=0)
-        return dz @ kernel.T
+        return dz @ kernel.T if self.input_grad else None
 
     def regularization_loss(self):
         if self.kernel_regularizer is None or not self.built:

@@ -114,8 +114,14 @@ class Model:
         """Backward pass: fill every layer's ``grads`` from the last :meth:`compute_loss`."""
         y, out = self._last
         grad = self.loss.gradient(y, out)
-        for layer in reversed(self._chain):
+        for layer in reversed(self._chain[1:]):
             grad = layer.backward(grad)
+        first = self._chain[0]
+        saved, first.input_grad = first.input_grad, False  # no one needs d(loss)/d(data)
+        try:
+            first.backward(grad)
+        finally:
+            first.input_grad = saved
 
     def train_step(self, x, y) -> float:
         """Forward, backward and one optimizer update on the batch ``(x, y)``; returns the batch loss."""
