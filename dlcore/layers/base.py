@@ -19,7 +19,8 @@ _name_counts: defaultdict[str, int] = defaultdict(int)
 
 
 def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+    # Conv2D -> conv2d, SimpleRNN -> simple_rnn, GlobalAveragePooling1D -> global_average_pooling1d (as Keras)
+    return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
 def as_float(x, what: str = "input") -> np.ndarray:

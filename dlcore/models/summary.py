@@ -11,11 +11,13 @@ def _shape(shape) -> str:
 
 def summary_lines(name: str, rows: list[tuple[str, str, tuple, int]], trainable: int, non_trainable: int) -> list[str]:
     """Lines of the table: ``rows`` are ``(layer name, class name, output shape, params)``."""
-    width = 65
+    first = max([28] + [len(f"{lname} ({cls})") + 2 for lname, cls, _, _ in rows])
+    second = max([26] + [len(_shape(shape)) + 2 for _, _, shape, _ in rows])
+    width = 1 + first + second + 10
     lines = [f'Model: "{name}"', "_" * width,
-             f" {'Layer (type)':<28}{'Output Shape':<26}{'Param #':>9}", "=" * width]
+             f" {'Layer (type)':<{first}}{'Output Shape':<{second}}{'Param #':>10}", "=" * width]
     for i, (lname, cls, shape, count) in enumerate(rows):
-        lines.append(f" {lname + ' (' + cls + ')':<28}{_shape(shape):<26}{count:>9,}")
+        lines.append(f" {lname + ' (' + cls + ')':<{first}}{_shape(shape):<{second}}{count:>10,}")
         lines.append(("_" if i < len(rows) - 1 else "=") * width if len(rows) > 1 or i == 0 else "")
     if not rows:
         lines.append("=" * width)

@@ -1,0 +1,94 @@
+"""Every exercise of the course is provably graded.
+
+For each exercise registered in ``dlcore.exercises``:
+- its reference solution passes every check;
+- the stub in its chapter notebook (the code cell tagged ``exercise`` before the cell that calls
+  ``check("<id>", <answer>)``) does not pass — it reads "not attempted yet";
+- at least two plausible wrong answers (``tests/exercise_wrong_answers/chNN.py``) are rejected.
+"""
+
+import importlib
+import json
+import pkgutil
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dlcore
+from dlcore.exercises import all_exercises, grade
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](ch\d\d\.\w+)["']\s*,\s*(.+?)\s*\)\s*$""", re.M)
+EXERCISES = all_exercises()
+
+
+def _wrong_answers() -> dict:
+    import exercise_wrong_answers as package
+
+    wrong = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        wrong.update(importlib.import_module(f"exercise_wrong_answers.{info.name}").WRONG)
+    return wrong
+
+
+def _stubs() -> dict:
+    """``{exercise id: (notebook name, stub source, answer expression)}`` from every chapter."""
+    stubs = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        for i, cell in enumerate(cells):
+            for exercise_id, answer in CHECK_CALL.findall("".join(cell["source"])):
+                tagged = [c for c in cells[:i] if "exercise" in c.get("metadata", {}).get("tags", [])]
+                assert tagged, f"{path.name}: no cell tagged 'exercise' before check({exercise_id!r}, ...)"
+                assert exercise_id not in stubs, f"{exercise_id} is checked in two places"
+                stubs[exercise_id] = (path.name, "".join(tagged[-1]["source"]), answer)
+    return stubs
+
+
+WRONG = _wrong_answers()
+STUBS = _stubs()
+IDS = [ex.id for ex in EXERCISES]
+
+
+def _answer_from_stub(exercise_id):
+    _, source, expression = STUBS[exercise_id]
+    namespace = {"np": np, "dlcore": dlcore}
+    exec(compile(source, f"<stub {exercise_id}>", "exec"), namespace)
+    return eval(expression, namespace)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_reference_solution_passes(exercise):
+    result = grade(exercise, exercise.solution)
+    assert result.passed, repr(result)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_notebook_stub_is_not_accepted(exercise):
+    assert exercise.id in STUBS, f"{exercise.id} is not checked in any chapter notebook"
+    result = grade(exercise, _answer_from_stub(exercise.id))
+    assert not result.passed and result.not_attempted, repr(result)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_plausible_wrong_answers_are_rejected(exercise):
+    wrong = WRONG.get(exercise.id, [])
+    assert len(wrong) >= 2, f"{exercise.id} needs at least two wrong answers in tests/exercise_wrong_answers/"
+    for answer in wrong:
+        with np.errstate(all="ignore"):
+            result = grade(exercise, answer)
+        assert not result.passed, f"wrong answer {answer!r} was accepted for {exercise.id}"
+
+
+def test_every_checked_id_exists_and_wrong_answers_name_real_exercises():
+    assert set(STUBS) <= set(IDS), set(STUBS) - set(IDS)
+    assert set(WRONG) <= set(IDS), set(WRONG) - set(IDS)
+
+
+def test_core_chapters_have_at_least_three_exercises():
+    chapters = {int(name[:2]) for name in (p.name for p in (ROOT / "chapters").glob("*.ipynb"))}
+    for chapter in sorted(chapters & set(range(2, 13))):
+        count = sum(ex.chapter == chapter for ex in EXERCISES)
+        assert count >= 3, f"chapter {chapter} has {count} graded exercises; core chapters need at least 3"

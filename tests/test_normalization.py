@@ -1,0 +1,180 @@
+"""Tests of dlcore.layers.normalization: BatchNormalization (Keras semantics) and LayerNormalization."""
+
+import numpy as np
+import pytest
+
+from dlcore.gradcheck import check_layer
+from dlcore.layers.normalization import BatchNormalization, LayerNormalization
+from dlcore.random import set_seed
+
+TOL = 1e-6
+
+
+def _data(shape, seed=0, scale=3.0, shift=1.5):
+    # offset: never the stream set_seed(seed) gives dlcore (a check_layer weight r proportional to x
+    # would make some true gradients exactly 0 and their relative error meaningless)
+    return np.random.default_rng(seed + 1000).standard_normal(shape) * scale + shift
+
+
+def _assert_grads(errors):
+    assert max(errors.values()) < TOL, errors
+
+
+# ----- BatchNormalization --------------------------------------------------------------------------
+def test_bn_params_and_state():
+    bn = BatchNormalization(input_shape=(5,))
+    bn.build((None, 5), np.float64)
+    assert set(bn.params) == {"gamma", "beta"}
+    np.testing.assert_array_equal(bn.params["gamma"], np.ones(5))
+    np.testing.assert_array_equal(bn.params["beta"], np.zeros(5))
+    np.testing.assert_array_equal(bn.moving_mean, np.zeros(5))
+    np.testing.assert_array_equal(bn.moving_variance, np.ones(5))
+    assert bn.count_params() == 10 and bn.count_non_trainable() == 10
+    assert bn.compute_output_shape((None, 5)) == (None, 5)
+
+
+@pytest.mark.parametrize("shape", [(64, 3), (8, 5, 6, 3)])
+def test_bn_training_output_has_mean_beta_and_std_gamma(shape):
+    x = _data(shape)
+    bn = BatchNormalization()
+    bn.build((None, *shape[1:]), np.float64)
+    bn.params["gamma"][:] = [0.5, 2.0, 3.0]
+    bn.params["beta"][:] = [-1.0, 0.0, 4.0]
+    y = bn.forward(x, training=True)
+    axes = tuple(range(len(shape) - 1))
+    np.testing.assert_allclose(y.mean(axis=axes), [-1.0, 0.0, 4.0], atol=1e-10)
+    # std = gamma * sqrt(var / (var + eps)), i.e. gamma up to ~eps / (2 var) ~ 6e-5 here
+    np.testing.assert_allclose(y.std(axis=axes), [0.5, 2.0, 3.0], rtol=2e-4)
+
+
+def test_bn_normalises_each_channel_over_batch_and_space_in_nhwc():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 3, 3, 2)) * np.array([1.0, 10.0]) + np.array([5.0, -5.0])
+    y = BatchNormalization(epsilon=1e-8).forward(x, training=True)
+    for c in range(2):
+        xc = x[..., c]
+        np.testing.assert_allclose(y[..., c], (xc - xc.mean()) / xc.std(), atol=1e-6)
+
+
+def test_bn_moving_statistics_update_with_biased_variance():
+    x1, x2 = _data((10, 4), seed=2), _data((10, 4), seed=3, scale=0.5)
+    bn = BatchNormalization(momentum=0.9)
+    bn.forward(x1, training=True)
+    np.testing.assert_allclose(bn.moving_mean, 0.1 * x1.mean(axis=0))
+    np.testing.assert_allclose(bn.moving_variance, 0.9 + 0.1 * x1.var(axis=0))  # ddof=0, as Keras
+    bn.forward(x2, training=True)
+    mean = 0.9 * 0.1 * x1.mean(axis=0) + 0.1 * x2.mean(axis=0)
+    var = 0.9 * (0.9 + 0.1 * x1.var(axis=0)) + 0.1 * x2.var(axis=0)
+    np.testing.assert_allclose(bn.moving_mean, mean)
+    np.testing.assert_allclose(bn.moving_variance, var)
+    unbiased = 0.9 * (0.9 + 0.1 * x1.var(axis=0, ddof=1)) + 0.1 * x2.var(axis=0, ddof=1)
+    assert not np.allclose(bn.moving_variance, unbiased)  # PyTorch's choice, not Keras'
+    before = bn.moving_mean.copy()
+    bn.forward(x2)  # inference leaves the state alone
+    np.testing.assert_array_equal(bn.moving_mean, before)
+
+
+def test_bn_inference_uses_moving_statistics_and_is_deterministic():
+    x = _data((6, 3), seed=4)
+    bn = BatchNormalization(epsilon=1e-3)
+    bn.build((None, 3), np.float64)
+    bn.moving_mean = np.array([1.0, -2.0, 0.5])
+    bn.moving_variance = np.array([4.0, 0.25, 1.0])
+    bn.params["gamma"][:] = [1.0, 2.0, -1.0]
+    bn.params["beta"][:] = [0.0, 1.0, 3.0]
+    y = bn.forward(x)
+    expected = (x - bn.moving_mean) / np.sqrt(bn.moving_variance + 1e-3) * bn.params["gamma"] + bn.params["beta"]
+    np.testing.assert_allclose(y, expected, rtol=1e-12)
+    np.testing.assert_array_equal(bn.forward(x, training=False), y)
+    # one sample's output does not depend on the rest of the batch at inference
+    np.testing.assert_allclose(bn.forward(x[:1]), y[:1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (3, 3, 2, 4)])
+@pytest.mark.parametrize("training", [True, False])
+def test_bn_gradient_check(shape, training):
+    set_seed(5)
+    x = _data(shape, seed=5)
+    bn = BatchNormalization()
+    bn.build((None, *shape[1:]), np.float64)
+    rng = np.random.default_rng(6)
+    bn.params["gamma"][:] = rng.uniform(0.5, 2.0, 4)
+    bn.params["beta"][:] = rng.standard_normal(4)
+    bn.moving_mean = rng.standard_normal(4)
+    bn.moving_variance = rng.uniform(0.5, 2.0, 4)
+    _assert_grads(check_layer(bn, x, training=training))
+
+
+def test_bn_backward_leaves_dout_alone():
+    x = _data((5, 3), seed=7)
+    bn = BatchNormalization()
+    bn.forward(x, training=True)
+    dout = _data((5, 3), seed=8)
+    keep = dout.copy()
+    bn.backward(dout)
+    np.testing.assert_array_equal(dout, keep)
+
+
+def test_bn_shape_error_names_layer_and_shapes():
+    bn = BatchNormalization(name="bn_test")
+    bn.forward(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"bn_test.*\(2, 4\).*3"):
+        bn.forward(np.ones((2, 4)))
+    with pytest.raises(ValueError, match="bn_test"):
+        bn.forward(np.ones(3))
+
+
+def test_bn_float32():
+    x = _data((8, 3)).astype(np.float32)
+    bn = BatchNormalization()
+    for training in (True, False):
+        y = bn.forward(x, training=training)
+        assert y.dtype == np.float32
+        assert bn.backward(np.ones_like(y)).dtype == np.float32
+    assert bn.moving_mean.dtype == np.float32
+
+
+# ----- LayerNormalization --------------------------------------------------------------------------
+def test_ln_normalises_each_sample_over_the_last_axis():
+    x = _data((3, 4, 16), seed=9) * np.arange(1, 4)[:, None, None]
+    ln = LayerNormalization(epsilon=1e-9)
+    y = ln.forward(x)
+    assert set(ln.params) == {"gamma", "beta"} and ln.params["gamma"].shape == (16,)
+    np.testing.assert_allclose(y.mean(axis=-1), 0, atol=1e-10)
+    np.testing.assert_allclose(y.std(axis=-1), 1, atol=1e-6)
+    ln.params["gamma"][:] = 2.0
+    ln.params["beta"][:] = -1.0
+    np.testing.assert_allclose(ln.forward(x), 2 * y - 1, atol=1e-10)
+    # independent of the batch: the same in training mode and on one sample alone
+    np.testing.assert_array_equal(ln.forward(x, training=True), ln.forward(x))
+    np.testing.assert_allclose(ln.forward(x[:1]), ln.forward(x)[:1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(5, 8), (2, 3, 6)])
+def test_ln_gradient_check(shape):
+    set_seed(10)
+    x = _data(shape, seed=10)
+    ln = LayerNormalization()
+    ln.build((None, *shape[1:]), np.float64)
+    rng = np.random.default_rng(11)
+    ln.params["gamma"][:] = rng.uniform(0.5, 2.0, shape[-1])
+    ln.params["beta"][:] = rng.standard_normal(shape[-1])
+    _assert_grads(check_layer(ln, x))
+
+
+def test_ln_shape_errors_dtype_and_dout():
+    ln = LayerNormalization(name="ln_test")
+    y = ln.forward(np.ones((2, 5), dtype=np.float32) * np.arange(5, dtype=np.float32))
+    assert y.dtype == np.float32
+    dout = np.ones((2, 5), dtype=np.float32)
+    assert ln.backward(dout).dtype == np.float32
+    np.testing.assert_array_equal(dout, 1)
+    with pytest.raises(ValueError, match=r"ln_test.*\(2, 3, 4\).*5"):
+        ln.forward(np.ones((2, 3, 4)))
+
+
+def test_invalid_arguments():
+    with pytest.raises(ValueError, match="momentum"):
+        BatchNormalization(momentum=1.5)
+    with pytest.raises(ValueError, match="epsilon"):
+        LayerNormalization(epsilon=0)
