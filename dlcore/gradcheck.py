@@ -12,7 +12,6 @@ from collections.abc import Callable
 import numpy as np
 
 
-
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of the scalar ``f()`` with respect to the array ``x``.
 

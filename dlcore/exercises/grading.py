@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import copy
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .timelimit import TimeLimitExceeded, call_with_time_limit
 

@@ -6,7 +6,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class TimeLimitExceeded(Exception):
