@@ -28,6 +28,8 @@ def _as_arrays(y_true, y_pred, name: str):
 
 
 def _check_same_shape(y_true, y_pred, name: str) -> np.ndarray:
+    if y_pred.shape[-1] == 1 and y_true.shape == y_pred.shape[:-1]:
+        y_true = y_true.reshape(y_pred.shape)  # labels (n,) for outputs (n, 1), as Keras accepts
     if y_true.shape != y_pred.shape:
         hint = ""
         if y_true.ndim == 1 and y_pred.ndim == 2 and y_pred.shape[1] > 1 and y_true.shape[0] == y_pred.shape[0]:

@@ -84,8 +84,10 @@ def test_labels_of_the_wrong_shape_raise():
         losses.categorical_crossentropy(np.array([0, 1, 2, 1]), np.full((4, 3), 1 / 3))
     with pytest.raises(ValueError, match=r"\(4, 3\).*\(4, 3\).*one-hot"):
         losses.sparse_categorical_crossentropy(np.eye(3)[[0, 1, 2, 1]], np.full((4, 3), 1 / 3))
-    with pytest.raises(ValueError, match=r"\(4,\).*\(4, 1\).*reshape"):
-        losses.binary_crossentropy(np.array([0, 1, 1, 0]), np.full((4, 1), 0.5))
+    with pytest.raises(ValueError, match=r"\(1, 4\).*\(4, 1\).*reshape"):
+        losses.binary_crossentropy(np.array([[0, 1, 1, 0]]), np.full((4, 1), 0.5))
+    with pytest.raises(ValueError, match=r"\(4, 2\).*\(4, 1\)"):
+        losses.mse(np.zeros((4, 2)), np.zeros((4, 1)))
     with pytest.raises(ValueError, match=r"\[0, 3\)"):
         losses.sparse_categorical_crossentropy(np.array([0, 3]), np.full((2, 3), 1 / 3))
 
@@ -106,3 +108,9 @@ def test_matches_torch_when_installed():
     zb, yb = RNG.normal(size=(8, 1)), RNG.integers(0, 2, size=(8, 1)).astype(float)
     theirs_b = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor(zb), torch.tensor(yb)).item()
     assert losses.BinaryCrossentropy(from_logits=True)(yb, zb) == pytest.approx(theirs_b, rel=1e-10)
+
+
+def test_labels_of_shape_n_are_accepted_for_outputs_n_by_1():
+    y, p = np.array([1.0, 0.0]), np.array([[0.9], [0.2]])
+    assert losses.binary_crossentropy(y, p) == pytest.approx(losses.binary_crossentropy(y[:, None], p))
+    assert losses.binary_crossentropy.gradient(y, p).shape == (2, 1)
