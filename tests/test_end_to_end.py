@@ -64,7 +64,7 @@ def test_document_003_keras_code_runs_with_only_the_imports_changed(seed, capsys
     model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
     model.fit(X_train, y_train, epochs=50, batch_size=10)
     scores = model.evaluate(X_test, y_test)
-    print("\n%s: %.2f%%" % (model.metrics_names[1], scores[1]*100))
+    print("\n%s: %.2f%%" % (model.metrics_names[1], scores[1]*100))  # noqa: UP031 (verbatim)
     # ---
     assert "accuracy: " in capsys.readouterr().out
     assert scores[1] >= 0.90
