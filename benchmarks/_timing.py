@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
+from pathlib import Path
+
+# run from a plain checkout too: the repository root holds the dlcore package
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -37,7 +37,7 @@ def orthogonal(shape: tuple[int, ...], dtype=np.float32) -> np.ndarray:
     a = get_rng().standard_normal(size=(max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(a)
     q = q * np.sign(np.diag(r))  # make the decomposition unique
-    return (q if rows >= cols else q.T).astype(dtype)
+    return np.ascontiguousarray(q if rows >= cols else q.T, dtype=dtype)
 
 
 def zeros(shape: tuple[int, ...], dtype=np.float32) -> np.ndarray:

@@ -31,3 +31,12 @@ def set_seed(seed: int) -> None:
 def get_rng() -> np.random.Generator:
     """Return the generator dlcore draws from (reseeded by :func:`set_seed`)."""
     return _rng
+
+
+def rng_for(seed: int | None) -> np.random.Generator:
+    """A fresh generator for an integer ``seed``, or dlcore's shared one (see :func:`set_seed`) for ``None``."""
+    if seed is None:
+        return _rng
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")
+    return np.random.default_rng(int(seed))

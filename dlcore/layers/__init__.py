@@ -1,8 +1,41 @@
-"""Layers: one short class per file, each a forward/backward pair (see :mod:`dlcore.layers.base`)."""
+"""Layers: one short class per file, each a forward/backward pair (see :mod:`dlcore.layers.base`).
+
+=====================  ==============================  ========================
+layer                  file                            input → output
+=====================  ==============================  ========================
+Dense                  dense.py                        (n, ..., in) → (n, ..., units)
+Activation             activation.py                   any → same shape
+Conv2D                 conv.py (+ im2col.py)           (n, H, W, C) → (n, H', W', filters)
+MaxPool2D              pooling.py                      (n, H, W, C) → (n, H/p, W/p, C)
+Flatten                flatten.py                      (n, ...) → (n, prod)
+Dropout                dropout.py                      any → same shape
+BatchNormalization     normalization.py                (n, ..., C) → same shape
+LayerNormalization     normalization.py                (n, ..., F) → same shape
+Embedding              embedding.py                    int (n, T) → (n, T, dim)
+SimpleRNN, LSTM, GRU   simple_rnn.py, lstm.py, gru.py  (n, T, F) → (n, units) or (n, T, units)
+MultiHeadAttention     attention.py                    (n, T, F) → (n, T, F)
+TransformerBlock       transformer.py                  (n, T, F) → (n, T, F)
+GlobalAveragePooling1D global_pooling.py               (n, T, F) → (n, F)
+=====================  ==============================  ========================
+"""
 
 from .activation import Activation
+from .attention import MultiHeadAttention, scaled_dot_product_attention
 from .base import Layer
+from .conv import Conv2D
 from .dense import Dense
+from .dropout import Dropout
+from .embedding import Embedding
+from .flatten import Flatten
+from .global_pooling import GlobalAveragePooling1D
+from .gru import GRU
 from .input import Input
+from .lstm import LSTM
+from .normalization import BatchNormalization, LayerNormalization
+from .pooling import AveragePooling2D, AvgPool2D, MaxPool2D, MaxPooling2D
+from .simple_rnn import SimpleRNN
+from .transformer import TransformerBlock
 
-__all__ = ["Activation", "Dense", "Input", "Layer"]
+__all__ = ["GRU", "LSTM", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv2D", "Dense", "Dropout",
+           "Embedding", "Flatten", "GlobalAveragePooling1D", "Input", "Layer", "LayerNormalization", "MaxPool2D",
+           "MaxPooling2D", "MultiHeadAttention", "SimpleRNN", "TransformerBlock", "scaled_dot_product_attention"]

@@ -23,6 +23,11 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
+def shape_matches(shape: tuple, declared: tuple) -> bool:
+    """Whether ``shape`` fits ``declared``, where ``None`` in ``declared`` matches any size."""
+    return len(shape) == len(declared) and all(d is None or d == s for s, d in zip(shape, declared))
+
+
 def as_float(x, what: str = "input") -> np.ndarray:
     """Return ``x`` as a floating ndarray (float32 for integer/bool input), refusing non-numbers."""
     arr = np.asarray(x)
@@ -66,7 +71,8 @@ class Layer:
             _name_counts[base] += 1
             name = base if n == 0 else f"{base}_{n}"
         self.name = name
-        self.input_shape = None if input_shape is None else tuple(int(d) for d in input_shape)
+        # None marks a free dimension, e.g. input_shape=(None, 8) for sequences of any length
+        self.input_shape = None if input_shape is None else tuple(None if d is None else int(d) for d in input_shape)
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.built = False
@@ -90,7 +96,7 @@ class Layer:
         if min_ndim is not None and x.ndim < min_ndim:
             raise self.shape_error(x.shape, self.expected_input_desc(), f"expected at least {min_ndim} dimensions")
         if not self.built:
-            if self.input_shape is not None and tuple(x.shape[1:]) != self.input_shape:
+            if self.input_shape is not None and not shape_matches(x.shape[1:], self.input_shape):
                 raise self.shape_error(x.shape, (None, *self.input_shape), "it was declared with input_shape")
             self.build((None, *x.shape[1:]), dtype=x.dtype)
         self.check_input_shape(x.shape)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..layers.base import Layer
+from ..layers.base import Layer, shape_matches
 from ..layers.input import Input
 from .model import Model
 
@@ -83,7 +83,7 @@ class Sequential(Model):
 
     def _validate_input(self, x) -> None:
         shape = np.shape(x)
-        if self._input_shape is not None and tuple(shape[1:]) != self._input_shape:
+        if self._input_shape is not None and not shape_matches(shape[1:], self._input_shape):
             raise ValueError(f"{self.name}: got input of shape {shape}, expected {(None, *self._input_shape)} "
                              f"(the model's declared input shape)")
 

@@ -1,0 +1,101 @@
+"""``SimpleRNN``: the Elman recurrent layer ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
+
+The input projection of all steps is one GEMM before the loop, so the loop only does the
+``(batch, units) @ (units, units)`` product and the activation; the weight gradients are
+single GEMMs over all steps after the backward loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations
+from .recurrent import Recurrent
+
+
+class SimpleRNN(Recurrent):
+    """Fully connected recurrent layer.
+
+    Shapes: ``x (batch, time, features)`` → ``(batch, units)``, or ``(batch, time, units)``
+    with ``return_sequences=True``. ``kernel (features, units)`` (glorot uniform),
+    ``recurrent_kernel (units, units)`` (orthogonal), ``bias (units,)`` (zeros), as in Keras.
+
+    Parameters
+    ----------
+    units : int
+        Size of the hidden state ``h``.
+    activation : str or None
+        Name from :mod:`dlcore.activations`; ``"tanh"`` as in Keras, ``None`` is linear.
+    return_sequences : bool
+        Return ``h_t`` for every step, not only the last.
+    input_shape : tuple of int, optional
+        ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
+    name : str, optional
+        Layer name.
+
+    Attributes
+    ----------
+    states, state_grads : ndarray
+        ``h_t`` after forward and ``dL/dh_t`` after backward, both ``(batch, time, units)``
+        (see :class:`~dlcore.layers.recurrent.Recurrent`); plot ``norm(state_grads, axis=-1)``
+        against ``t`` to see gradients vanish or explode.
+    """
+
+    def __init__(self, units: int, activation: str | None = "tanh", return_sequences: bool = False,
+                 input_shape=None, name: str | None = None):
+        super().__init__(units, return_sequences=return_sequences, input_shape=input_shape, name=name)
+        activations.get(activation)  # fail now, not at the first forward, on a typo
+        self.activation = activation
+
+    def _run_forward(self, x):
+        batch, n_t, n_in = x.shape
+        n, dt = self.units, x.dtype
+        w, u, b = (self.param(key, dt) for key in ("kernel", "recurrent_kernel", "bias"))
+        act = activations.get(self.activation)
+        is_tanh = str(self.activation).lower() == "tanh"
+        xa = self._time_major_with_ones(x)
+        w_aug = np.concatenate([w, b[None]])  # the bias row meets xa's ones column
+        zs = (xa.reshape(-1, n_in + 1) @ w_aug).reshape(n_t, batch, n)  # pre-activations, all steps
+        hbuf = np.zeros((n_t + 1, batch, n), dtype=dt)  # hbuf[0] = h_0 = 0
+        tmp = np.empty((batch, n), dtype=dt)
+        for t in range(n_t):
+            if t:
+                np.matmul(hbuf[t], u, out=tmp)
+                zs[t] += tmp
+            if is_tanh:
+                np.tanh(zs[t], out=hbuf[t + 1])
+            else:
+                hbuf[t + 1] = act(zs[t])
+        self._cache = (xa, w, u, zs, hbuf)
+        return hbuf[1:]
+
+    def _run_backward(self, dhs):
+        xa, w, u, zs, hbuf = self._cache
+        n_t, batch, n_aug = xa.shape
+        n, hs = self.units, hbuf[1:]
+        elementwise = str(self.activation).lower() != "softmax"
+        if elementwise:  # the local derivative of every step at once
+            deriv = activations.backward(self.activation, zs, hs, np.ones_like(hs))
+        dz = np.empty_like(zs)
+        tmp = np.empty((batch, n), dtype=zs.dtype)
+        u_t = np.ascontiguousarray(u.T)
+        for t in range(n_t - 1, -1, -1):
+            if elementwise:
+                np.multiply(dhs[t], deriv[t], out=dz[t])
+            else:  # softmax couples the units: a vector-Jacobian product per step
+                dz[t] = activations.backward(self.activation, zs[t], hs[t], dhs[t])
+            if t and self.return_sequences:
+                np.matmul(dz[t], u_t, out=tmp)
+                dhs[t - 1] += tmp
+            elif t:  # dhs[t - 1] is still zero: write into it directly
+                np.matmul(dz[t], u_t, out=dhs[t - 1])
+        dz2 = dz.reshape(-1, n)
+        dw_aug = xa.reshape(-1, n_aug).T @ dz2  # kernel rows, then the bias row (ones column)
+        self.grads["kernel"] = dw_aug[:-1]
+        self.grads["bias"] = dw_aug[-1]
+        # h_0 = 0 adds nothing to the recurrent kernel's gradient: skip step 0
+        self.grads["recurrent_kernel"] = hbuf[1:-1].reshape(-1, n).T @ dz[1:].reshape(-1, n)
+        return (dz2 @ w.T).reshape(n_t, batch, n_aug - 1)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation}

@@ -1,0 +1,114 @@
+"""Tests for ``dlcore.layers.embedding.Embedding``: lookup, gradient accumulation, dtypes, id validation."""
+
+import numpy as np
+import pytest
+
+from dlcore.gradcheck import check_layer
+from dlcore.layers.embedding import Embedding
+from dlcore.random import set_seed
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    set_seed(0)
+
+
+def test_lookup_and_shapes():
+    layer = Embedding(10, 4)
+    ids = np.array([[1, 2, 2, 9], [0, 0, 5, 3]])
+    out = layer.forward(ids)
+    assert out.shape == (2, 4, 4) and out.dtype == np.float32
+    table = layer.params["embeddings"]
+    assert table.shape == (10, 4) and table.dtype == np.float32
+    assert np.abs(table).max() <= 0.05 and np.abs(table).max() > 0.01  # Keras' uniform(-0.05, 0.05)
+    for b in range(2):
+        for t in range(4):
+            np.testing.assert_array_equal(out[b, t], table[ids[b, t]])
+    assert layer.compute_output_shape((None, 4)) == (None, 4, 4)
+    assert layer.count_params() == 40
+
+
+def test_build_before_data_and_declared_input_shape():
+    layer = Embedding(7, 3, input_shape=(5,), name="emb")
+    layer.build((None, 5))  # what Sequential.summary() does
+    assert layer.params["embeddings"].shape == (7, 3) and layer.count_params() == 21
+    assert layer.forward(np.zeros((2, 5), dtype=int)).shape == (2, 5, 3)
+    with pytest.raises(ValueError, match=r"emb.*\(2, 6\)"):
+        layer.forward(np.zeros((2, 6), dtype=int))
+
+
+def test_gradient_matches_numerical_with_repeated_ids():
+    layer = Embedding(6, 3, dtype=np.float64)
+    ids = np.array([[1, 4, 1, 1], [4, 0, 5, 1]])
+    errors = check_layer(layer, ids, wrt_input=False)
+    assert set(errors) == {"embeddings"} and errors["embeddings"] < 1e-6
+
+
+def test_repeated_ids_accumulate_and_unused_rows_get_zero():
+    layer = Embedding(5, 2, dtype=np.float64)
+    ids = np.array([[3, 3, 1], [3, 0, 1]])
+    layer.forward(ids)
+    dout = np.arange(12, dtype=np.float64).reshape(2, 3, 2)
+    assert layer.backward(dout) is None  # no gradient for integer ids
+    g = layer.grads["embeddings"]
+    np.testing.assert_array_equal(g[3], dout[0, 0] + dout[0, 1] + dout[1, 0])
+    np.testing.assert_array_equal(g[1], dout[0, 2] + dout[1, 2])
+    np.testing.assert_array_equal(g[0], dout[1, 1])
+    np.testing.assert_array_equal(g[2], 0.0)
+    np.testing.assert_array_equal(g[4], 0.0)
+
+
+def test_backward_leaves_dout_untouched_and_checks_its_shape():
+    layer = Embedding(5, 2, name="emb")
+    layer.forward(np.array([[1, 2, 1]]))
+    dout = np.ones((1, 3, 2), dtype=np.float32)
+    layer.backward(dout)
+    np.testing.assert_array_equal(dout, 1.0)
+    with pytest.raises(ValueError, match=r"emb.*\(1, 3, 3\).*\(1, 3, 2\)"):
+        layer.backward(np.ones((1, 3, 3)))
+
+
+@pytest.mark.parametrize("bad, value", [(10, "10"), (-1, "-1"), (12, "12")])
+def test_out_of_range_ids_raise_naming_layer_value_and_range(bad, value):
+    layer = Embedding(10, 2, name="words")
+    with pytest.raises(ValueError, match=rf"words.*id {value}\b.*\[0, 10\)"):
+        layer.forward(np.array([[0, 3, bad]]))
+
+
+def test_non_integer_ids_raise_but_whole_floats_are_accepted():
+    layer = Embedding(10, 2, name="words")
+    with pytest.raises(ValueError, match=r"words.*2\.5.*\[0, 10\)"):
+        layer.forward(np.array([[1.0, 2.5]]))
+    with pytest.raises(ValueError, match=r"words.*nan"):
+        layer.forward(np.array([[1.0, np.nan]]))
+    with pytest.raises(ValueError, match=r"words.*integers"):
+        layer.forward(np.array([["a", "b"]]))
+    np.testing.assert_array_equal(layer.forward(np.array([[1.0, 2.0]])), layer.forward(np.array([[1, 2]])))
+
+
+def test_dtype_argument_and_invalid_arguments():
+    assert Embedding(4, 2, dtype=np.float64).forward(np.array([[1]])).dtype == np.float64
+    with pytest.raises(ValueError, match="input_dim"):
+        Embedding(0, 2)
+    with pytest.raises(ValueError, match="output_dim"):
+        Embedding(4, 2.5)
+    with pytest.raises(ValueError, match="dtype"):
+        Embedding(4, 2, dtype=np.int32)
+
+
+def test_replacing_the_table_takes_effect_and_forward_is_deterministic():
+    layer = Embedding(4, 2)
+    ids = np.array([[0, 3]])
+    first = layer.forward(ids)
+    np.testing.assert_array_equal(first, layer.forward(ids, training=True))
+    layer.params["embeddings"] = np.arange(8, dtype=np.float32).reshape(4, 2)
+    np.testing.assert_array_equal(layer.forward(ids), [[[0, 1], [6, 7]]])
+
+
+def test_variable_length_declared_input_shape():
+    layer = Embedding(5, 2, input_shape=(None,), name="emb")
+    assert layer.compute_output_shape((None, None)) == (None, None, 2)
+    assert layer.forward(np.zeros((1, 3), dtype=int)).shape == (1, 3, 2)
+    assert layer.forward(np.zeros((2, 8), dtype=int)).shape == (2, 8, 2)
+    with pytest.raises(ValueError, match=r"emb.*\(2, 8, 1\)"):
+        layer.forward(np.zeros((2, 8, 1), dtype=int))
