@@ -1,12 +1,12 @@
 """dlcore: a small, fast, gradient-checked numpy deep-learning library for the course
 *Neural networks from scratch*. Names follow Keras (``Sequential``, ``Dense``, ``compile``, ``fit``)."""
 
-from . import (activations, autograd, datasets, gradcheck, initializers, layers, losses, metrics, models, optimizers,
-               preprocessing, regularizers)
+from . import activations, autograd, datasets, gradcheck, initializers, layers, losses, metrics, models, optimizers
+from . import preprocessing, regularizers
 from .models import Model, Sequential
 from .random import get_rng, set_seed
 
 __version__ = "0.1.0"
 
-__all__ = ["Model", "Sequential", "activations", "autograd", "datasets", "get_rng", "gradcheck", "initializers", "layers",
-           "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "set_seed"]
+__all__ = ["Model", "Sequential", "activations", "autograd", "datasets", "get_rng", "gradcheck", "initializers",
+           "layers", "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "set_seed"]

@@ -36,6 +36,6 @@ from .pooling import AveragePooling2D, AvgPool2D, MaxPool2D, MaxPooling2D
 from .simple_rnn import SimpleRNN
 from .transformer import TransformerBlock
 
-__all__ = ["GRU", "LSTM", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv2D", "Dense", "Dropout",
-           "Embedding", "Flatten", "GlobalAveragePooling1D", "Input", "Layer", "LayerNormalization", "MaxPool2D",
+__all__ = ["GRU", "LSTM", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv2D", "Dense",
+           "Dropout", "Embedding", "Flatten", "GlobalAveragePooling1D", "Input", "Layer", "LayerNormalization", "MaxPool2D",
            "MaxPooling2D", "MultiHeadAttention", "SimpleRNN", "TransformerBlock", "scaled_dot_product_attention"]
