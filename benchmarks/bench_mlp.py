@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import THREADS, have_torch, limit_threads, median_time  # noqa: E402
-
 import numpy as np  # noqa: E402
+from _timing import THREADS, have_torch, limit_threads, median_time  # noqa: E402
 
 import dlcore  # noqa: E402
 from dlcore.layers import Dense  # noqa: E402

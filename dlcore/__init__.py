@@ -1,8 +1,20 @@
 """dlcore: a small, fast, gradient-checked numpy deep-learning library for the course
 *Neural networks from scratch*. Names follow Keras (``Sequential``, ``Dense``, ``compile``, ``fit``)."""
 
-from . import activations, autograd, datasets, gradcheck, initializers, layers, losses, metrics, models, optimizers
-from . import preprocessing, regularizers
+from . import (
+    activations,
+    autograd,
+    datasets,
+    gradcheck,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    preprocessing,
+    regularizers,
+)
 from .models import Model, Sequential
 from .random import get_rng, set_seed
 
