@@ -38,4 +38,5 @@ from .transformer import TransformerBlock
 
 __all__ = ["GRU", "LSTM", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv2D", "Dense",
            "Dropout", "Embedding", "Flatten", "GlobalAveragePooling1D", "Input", "Layer", "LayerNormalization",
-           "MaxPool2D", "MaxPooling2D", "MultiHeadAttention", "SimpleRNN", "TransformerBlock", "scaled_dot_product_attention"]
+           "MaxPool2D", "MaxPooling2D", "MultiHeadAttention", "SimpleRNN", "TransformerBlock",
+           "scaled_dot_product_attention"]
