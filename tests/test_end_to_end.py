@@ -112,3 +112,52 @@ def test_random_labels_teach_nothing_held_out():
     net.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])
     net.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
     assert abs(net.evaluate(x_test, y_test, return_dict=True)["accuracy"] - 0.5) < 0.07
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cnn_on_the_8x8_digits_reaches_95_percent_held_out(seed):
+    from dlcore.datasets import load_digits
+    from dlcore.layers import Conv2D, Flatten, MaxPool2D
+
+    dlcore.set_seed(seed)
+    X, y = load_digits()
+    X = (X / 16.0)[..., None]  # pixels 0..16 → 0..1, and a channel axis: NHWC
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=360, seed=seed)
+    model = Sequential([Conv2D(16, 3, activation="relu", input_shape=(8, 8, 1)), MaxPool2D(2), Flatten(),
+                        Dense(64, activation="relu"), Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=dlcore.optimizers.SGD(0.1, momentum=0.9),
+                  metrics=["accuracy"])
+    model.fit(X_train, y_train, epochs=15, batch_size=32, verbose=0)
+    assert model.evaluate(X_test, y_test, return_dict=True)["accuracy"] >= 0.95
+
+
+def test_document_004_cnn_has_225_034_parameters(capsys):
+    from dlcore.layers import Conv2D, Flatten, MaxPooling2D
+
+    model = Sequential([Conv2D(32, (3, 3), activation="relu", input_shape=(28, 28, 1)), MaxPooling2D((2, 2)),
+                        Conv2D(64, (3, 3), activation="relu"), MaxPooling2D((2, 2)), Flatten(),
+                        Dense(128, activation="relu"), Dense(10, activation="softmax")])
+    model.summary()
+    out = capsys.readouterr().out
+    assert "Total params: 225,034" in out
+    assert [s[1:] for s in model.output_shapes] == [(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (1600,),
+                                                     (128,), (10,)]
+    assert [layer.count_params() for layer in model.layers] == [320, 0, 18_496, 0, 0, 204_928, 1_290]
+
+
+def test_lstm_learns_the_adding_problem_where_a_simple_rnn_does_not():
+    """Hochreiter & Schmidhuber's adding problem, 30 steps: predicting the mean scores MSE 1/6 ≈ 0.167."""
+    from dlcore.datasets import adding_problem
+    from dlcore.layers import LSTM, SimpleRNN
+
+    x, y = adding_problem(2000, length=30, seed=0)
+    x_val, y_val = adding_problem(500, length=30, seed=1)
+    results = {}
+    for layer in (LSTM, SimpleRNN):
+        dlcore.set_seed(0)
+        model = Sequential([layer(32), Dense(1)])
+        model.compile(loss="mse", optimizer=dlcore.optimizers.Adam(1e-2))
+        model.fit(x, y, epochs=10, batch_size=32, verbose=0)
+        results[layer.__name__] = model.evaluate(x_val, y_val)
+    assert results["LSTM"] < 0.02
+    assert results["SimpleRNN"] > 0.1
