@@ -46,15 +46,19 @@ def torch_step():
     return step
 
 
-def run() -> list[tuple[str, float, float | None]]:
-    """Rows ``(case, dlcore seconds, torch seconds or None)``."""
+def main() -> None:
     limit_threads()
     ours = median_time(dlcore_step(), repeats=50, warmup=5)
-    theirs = median_time(torch_step(), repeats=50, warmup=5) if have_torch() else None
-    return [(f"MLP {N_IN}-{N_HIDDEN}-{N_OUT} train step, batch {BATCH}", ours, theirs)]
+    print(f"MLP {N_IN}-{N_HIDDEN}-{N_OUT} train step (forward, backward, SGD), batch {BATCH}, float32, "
+          f"threads={THREADS}")
+    print(f"{'case':<12} {'dlcore ms':>10} {'torch ms':>10} {'ratio':>7} {'target':>7}")
+    if not have_torch():
+        print(f"{'mlp':<12} {ours * 1e3:>10.3f} {'-':>10} {'-':>7} {'<= 1.0':>7}")
+        print("torch not installed: dlcore times only")
+        return
+    theirs = median_time(torch_step(), repeats=50, warmup=5)
+    print(f"{'mlp':<12} {ours * 1e3:>10.3f} {theirs * 1e3:>10.3f} {ours / theirs:>7.2f} {'<= 1.0':>7}")
 
 
 if __name__ == "__main__":
-    from run_all import print_table
-
-    print_table(run(), THREADS)
+    main()
