@@ -20,6 +20,7 @@ import dlcore
 from dlcore.exercises import all_exercises, grade
 
 ROOT = Path(__file__).resolve().parents[1]
+EXERCISE_BOX = re.compile(r"^:::\{exercise\}\s*(.+?)\s*$", re.M)
 CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](ch\d\d\.\w+)["']\s*,\s*(.+?)\s*\)\s*$""", re.M)
 EXERCISES = all_exercises()
 
@@ -34,16 +35,21 @@ def _wrong_answers() -> dict:
 
 
 def _stubs() -> dict:
-    """``{exercise id: (notebook name, stub source, answer expression)}`` from every chapter."""
+    """``{exercise id: (notebook name, stub source, answer expression, exercise box title)}`` from every chapter."""
     stubs = {}
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
-        cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-        for i, cell in enumerate(cells):
+        all_cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(all_cells):
+            if cell["cell_type"] != "code":
+                continue
             for exercise_id, answer in CHECK_CALL.findall("".join(cell["source"])):
-                tagged = [c for c in cells[:i] if "exercise" in c.get("metadata", {}).get("tags", [])]
+                before = all_cells[:i]
+                tagged = [c for c in before if "exercise" in c.get("metadata", {}).get("tags", [])]
                 assert tagged, f"{path.name}: no cell tagged 'exercise' before check({exercise_id!r}, ...)"
                 assert exercise_id not in stubs, f"{exercise_id} is checked in two places"
-                stubs[exercise_id] = (path.name, "".join(tagged[-1]["source"]), answer)
+                boxes = [m for c in before if c["cell_type"] == "markdown"
+                         for m in EXERCISE_BOX.findall("".join(c["source"]))]
+                stubs[exercise_id] = (path.name, "".join(tagged[-1]["source"]), answer, boxes[-1] if boxes else None)
     return stubs
 
 
@@ -53,7 +59,7 @@ IDS = [ex.id for ex in EXERCISES]
 
 
 def _answer_from_stub(exercise_id):
-    _, source, expression = STUBS[exercise_id]
+    _, source, expression, _ = STUBS[exercise_id]
     namespace = {"np": np, "dlcore": dlcore}
     exec(compile(source, f"<stub {exercise_id}>", "exec"), namespace)
     return eval(expression, namespace)
@@ -70,6 +76,13 @@ def test_notebook_stub_is_not_accepted(exercise):
     assert exercise.id in STUBS, f"{exercise.id} is not checked in any chapter notebook"
     result = grade(exercise, _answer_from_stub(exercise.id))
     assert not result.passed and result.not_attempted, repr(result)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_exercise_box_and_check_result_share_the_title(exercise):
+    assert exercise.id in STUBS, f"{exercise.id} is not checked in any chapter notebook"
+    assert STUBS[exercise.id][3] == exercise.title, (
+        f"the notebook's exercise box says {STUBS[exercise.id][3]!r}, the check says {exercise.title!r}")
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
