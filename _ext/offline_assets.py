@@ -1,0 +1,93 @@
+"""Serve MathJax and the ipywidgets HTML manager from the site itself, not from a CDN.
+
+At build time the packages are fetched once from the npm registry (``npm pack``; never
+committed), trimmed to what the book uses, and cached in ``.vendor/`` at the book's root.
+The built site then reads fully offline and behind blocked CDNs.
+
+If ``npm`` is missing or the registry cannot be reached, the build still succeeds: it falls
+back to the CDN and says so in one clear line of the build log.
+
+Why not ``_static/``: Jupyter Book injects every ``.js`` found under ``_static/`` into every
+page, so a MathJax tree there would load hundreds of scripts on each page.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+PACKAGES = {  # npm spec -> files to keep: (path in the package, path under vendor/)
+    "mathjax@3.2.2": [
+        ("package/es5/tex-chtml.js", "mathjax/tex-chtml.js"),
+        ("package/es5/output/chtml/fonts/woff-v2", "mathjax/output/chtml/fonts/woff-v2"),
+        ("package/es5/input/tex/extensions", "mathjax/input/tex/extensions"),  # loaded on demand (autoload)
+        ("package/LICENSE", "mathjax/LICENSE"),
+    ],
+    "@jupyter-widgets/html-manager@1.0.15": [
+        ("package/dist/embed-amd.js", "widgets/embed-amd.js"),
+        ("package/dist/*.woff2", "widgets/"),  # Font Awesome icons used by the widget controls
+        ("package/dist/*.woff", "widgets/"),
+        ("package/LICENSE", "widgets/LICENSE"),
+    ],
+    "requirejs@2.3.7": [
+        ("package/require.js", "require.js"),
+    ],
+}
+MARKER = "vendor/require.js"
+HERE = Path(__file__).resolve().parent
+
+
+def _fetch(vendor: Path) -> None:
+    """Fetch and trim every package into ``vendor`` (raises on any failure)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RuntimeError("npm was not found on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        subprocess.run([npm, "pack", "--silent", *PACKAGES], cwd=tmp, check=True, capture_output=True, timeout=600)
+        staging = tmp_path / "vendor"
+        for spec, keep in PACKAGES.items():
+            name = spec.rsplit("@", 1)[0].lstrip("@").replace("/", "-")
+            tarball = next(tmp_path.glob(f"{name}-*.tgz"))
+            unpacked = tmp_path / name
+            with tarfile.open(tarball) as tar:
+                tar.extractall(unpacked, filter="data")
+            for source, target in keep:
+                for found in sorted(unpacked.glob(source)):
+                    dest = staging / target / found.name if target.endswith("/") else staging / target
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    (shutil.copytree if found.is_dir() else shutil.copy2)(found, dest)
+        if vendor.exists():
+            shutil.rmtree(vendor)
+        shutil.copytree(staging, vendor)
+
+
+def setup_assets(app: Sphinx, config) -> None:
+    root = Path(app.srcdir) / ".vendor"
+    vendor = root / "static" / "vendor"
+    if not (root / "static" / MARKER).exists():
+        try:
+            _fetch(vendor)
+            logger.info("offline assets: fetched MathJax and the ipywidgets HTML manager into .vendor/")
+        except Exception as exc:  # noqa: BLE001 — any failure means: use the CDN
+            logger.info(f"offline assets: could not fetch MathJax/ipywidgets from npm ({exc}); "
+                        "the site will load them from public CDNs instead")
+            return
+    shutil.copy2(HERE / "widgets-config.js", vendor / "widgets-config.js")  # ours: small, versioned in git
+    config.html_static_path = [*config.html_static_path, str(root / "static")]
+    config.mathjax_path = "vendor/mathjax/tex-chtml.js"
+    config.nb_ipywidgets_js = {"vendor/require.js": {}, "vendor/widgets-config.js": {},
+                               "vendor/widgets/embed-amd.js": {}}
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", setup_assets, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
