@@ -13,6 +13,7 @@ page, so a MathJax tree there would load hundreds of scripts on each page.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tarfile
@@ -89,5 +90,7 @@ def setup_assets(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # notebooks executed by this build run on a static page: dlcore.widgets freezes its sliders there
+    os.environ["DLCORE_STATIC_SITE"] = "1"
     app.connect("config-inited", setup_assets, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,12 +7,22 @@ Every interaction in the course comes in two parts that draw with the *same* fun
   is what a reader of the static site sees, so the page teaches the same thing without a kernel.
 
 ``draw(ax, **values)`` draws one panel on a matplotlib ``Axes``.
+
+When the book is built, ``DLCORE_STATIC_SITE=1`` is set (by ``_ext/offline_assets.py``), and
+:func:`interact_figure` freezes its sliders and says so: on a static page a slider cannot redraw
+anything, and a control that silently does nothing would mislead the reader.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from itertools import product
+
+STATIC_SITE_ENV = "DLCORE_STATIC_SITE"
+FROZEN_NOTE = ("<em>On the static page these sliders are frozen: open the chapter in Binder, Colab or "
+               "Jupyter (rocket icon at the top) to move them. The small multiples above show the same "
+               "figure at several settings.</em>")
 
 
 def small_multiples(draw: Callable, ncols: int | None = None, panel_size: tuple[float, float] = (3.2, 2.6),
@@ -88,4 +98,9 @@ def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), *
         w.continuous_update = False  # redraw when the slider is released: smooth even on Binder
         w.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox(list(sliders.values())), out])
+    controls = widgets.HBox(list(sliders.values()))
+    if os.environ.get(STATIC_SITE_ENV) == "1":
+        for w in sliders.values():
+            w.disabled = True
+        return widgets.VBox([widgets.HTML(FROZEN_NOTE), controls, out])
+    return widgets.VBox([controls, out])
