@@ -71,6 +71,16 @@ def _fetch(vendor: Path) -> None:
         shutil.copytree(staging, vendor)
 
 
+def drop_thebe(app: Sphinx, config) -> None:
+    """The course launches notebooks in Binder/Colab/JupyterHub, not with live Thebe cells. Jupyter Book
+    loads sphinx-thebe anyway, and its setup script is then added twice to every page ("Identifier
+    'THEBE_JS_URL' has already been declared" in the browser console): unhook it."""
+    for event in ("env-before-read-docs", "doctree-resolved"):
+        for listener in list(app.events.listeners.get(event, [])):
+            if getattr(listener.handler, "__module__", "") == "sphinx_thebe":
+                app.disconnect(listener.id)
+
+
 def setup_assets(app: Sphinx, config) -> None:
     root = Path(app.srcdir) / ".vendor"
     vendor = root / "static" / "vendor"
@@ -93,4 +103,5 @@ def setup(app: Sphinx) -> dict:
     # notebooks executed by this build run on a static page: dlcore.widgets freezes its sliders there
     os.environ["DLCORE_STATIC_SITE"] = "1"
     app.connect("config-inited", setup_assets, priority=100)
+    app.connect("config-inited", drop_thebe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -65,6 +65,26 @@ def small_multiples(draw: Callable, ncols: int | None = None, panel_size: tuple[
     return fig
 
 
+def _figure_html(fig, alt: str) -> str:
+    """The figure as an ``<img>`` with alt text (a plain Output widget would give it none)."""
+    import base64
+    import html
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+            'style="max-width:100%;height:auto">')
+
+
+def _describe(draw: Callable, values: dict) -> str:
+    doc = (draw.__doc__ or "").strip().splitlines()
+    what = doc[0].rstrip(".") if doc else f"Figure drawn by {draw.__name__}"
+    return f"{what}, at " + ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
+                                       for k, v in values.items())
+
+
 def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), **sliders):
     """Sliders that redraw ``draw(ax, **values)`` whenever one moves (needs a running kernel).
 
@@ -80,19 +100,22 @@ def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), *
     Returns
     -------
     ipywidgets.VBox
-        The controls above the figure; displayed when it is the cell's last expression.
+        The controls above the figure; displayed when it is the cell's last expression. The figure's
+        alt text is the first line of ``draw``'s docstring and the current values.
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    out = widgets.Output()
+    out = widgets.HTML()
 
     def redraw(change=None):
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-            draw(ax, **{name: w.value for name, w in sliders.items()})
-            plt.show()
+        values = {name: w.value for name, w in sliders.items()}
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        try:
+            draw(ax, **values)
+            out.value = _figure_html(fig, _describe(draw, values))
+        finally:
+            plt.close(fig)
 
     for w in sliders.values():
         w.continuous_update = False  # redraw when the slider is released: smooth even on Binder

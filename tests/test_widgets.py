@@ -9,6 +9,7 @@ from dlcore import widgets  # noqa: E402
 
 
 def _draw(ax, a, b=0.0):
+    """A line of slope a."""
     ax.plot([0, 1], [b, a + b])
     ax.set_title(f"a={a}, b={b}")
 
@@ -41,3 +42,11 @@ def test_interact_figure_freezes_its_sliders_on_the_static_site(monkeypatch):
     box = widgets.interact_figure(lambda ax, a: None, a=slider)
     assert slider.disabled
     assert "frozen" in box.children[0].value
+
+
+def test_interact_figure_image_has_alt_text_with_the_values(monkeypatch):
+    monkeypatch.delenv(widgets.STATIC_SITE_ENV, raising=False)
+    slider = ipywidgets.FloatSlider(value=1.0)
+    box = widgets.interact_figure(_draw, a=slider)
+    image = box.children[-1].value
+    assert image.startswith("<img src=\"data:image/png;base64,") and 'alt="A line of slope a, at a = 1"' in image
