@@ -142,7 +142,9 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
         if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
             y_true = y_true[..., 0]
         if y_true.shape != y_pred.shape[:-1]:
-            hint = " — these look one-hot: use categorical_crossentropy" if y_true.shape == y_pred.shape else ""
+            looks_one_hot = (y_true.shape == y_pred.shape and np.isin(y_true, (0, 1)).all()
+                             and np.all(y_true.sum(axis=-1) == 1))
+            hint = " — these look one-hot: use categorical_crossentropy" if looks_one_hot else ""
             raise ValueError(f"{self.name}: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; "
                              f"expected integer labels of shape {y_pred.shape[:-1]}{hint}")
         if y_true.size and not np.all(np.mod(y_true, 1) == 0):

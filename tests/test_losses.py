@@ -114,3 +114,9 @@ def test_labels_of_shape_n_are_accepted_for_outputs_n_by_1():
     y, p = np.array([1.0, 0.0]), np.array([[0.9], [0.2]])
     assert losses.binary_crossentropy(y, p) == pytest.approx(losses.binary_crossentropy(y[:, None], p))
     assert losses.binary_crossentropy.gradient(y, p).shape == (2, 1)
+
+
+def test_one_hot_hint_only_for_one_hot_labels():
+    with pytest.raises(ValueError) as info:
+        losses.sparse_categorical_crossentropy(np.full((4, 3), 2), np.full((4, 3), 1 / 3))
+    assert "one-hot" not in str(info.value) and "(4,)" in str(info.value)
