@@ -87,6 +87,8 @@ def test_divergence_raises_with_advice():
     with pytest.raises(FloatingPointError, match="lower the learning rate|Lower the learning rate") as info:
         model.fit(x, RNG.normal(size=(64, 1)), epochs=100, verbose=0)
     assert "epoch" in str(info.value) and "try 0.5" in str(info.value)
+    completed = info.value.history.history["loss"]
+    assert model.history is info.value.history and all(np.isfinite(completed))
 
 
 def test_verbose_prints_progress(capsys):

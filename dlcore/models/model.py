@@ -174,7 +174,8 @@ class Model:
         Raises
         ------
         FloatingPointError
-            As soon as the loss is NaN or infinite (training diverged): lower the learning rate.
+            As soon as the loss is NaN or infinite (training diverged): lower the learning rate. The
+            exception's ``history`` attribute (also ``model.history``) holds the completed epochs.
         """
         self._require_compiled("fit")
         x, y = _check_xy(x, y)
@@ -203,7 +204,9 @@ class Model:
                 with np.errstate(over="ignore", invalid="ignore"):
                     loss = self.train_step(x[idx], y[idx])
                 if not np.isfinite(loss):
-                    raise FloatingPointError(_diverged_message(loss, epoch, step, self.optimizer))
+                    error = FloatingPointError(_diverged_message(loss, epoch, step, self.optimizer))
+                    error.history = self.history = history  # the epochs completed before it diverged
+                    raise error
                 totals["loss"] += loss * len(idx)
                 for name, fn in self.compiled_metrics.items():
                     totals[name] += fn(y[idx], self._last[1]) * len(idx)
