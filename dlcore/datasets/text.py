@@ -20,7 +20,7 @@ def load_text(name: str = "aesop") -> str:
     Parameters
     ----------
     name : str
-        A key of :data:`TEXTS`.
+        A key of ``dlcore.datasets.text.TEXTS``.
 
     Returns
     -------

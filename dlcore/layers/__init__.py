@@ -1,22 +1,16 @@
-"""Layers: one short class per file, each a forward/backward pair (see :mod:`dlcore.layers.base`).
+"""Layers: one short class per file, each a forward/backward pair (see ``dlcore/layers/base.py``).
 
-=====================  ==============================  ========================
-layer                  file                            input → output
-=====================  ==============================  ========================
-Dense                  dense.py                        (n, ..., in) → (n, ..., units)
-Activation             activation.py                   any → same shape
-Conv2D                 conv.py (+ im2col.py)           (n, H, W, C) → (n, H', W', filters)
-MaxPool2D              pooling.py                      (n, H, W, C) → (n, H/p, W/p, C)
-Flatten                flatten.py                      (n, ...) → (n, prod)
-Dropout                dropout.py                      any → same shape
-BatchNormalization     normalization.py                (n, ..., C) → same shape
-LayerNormalization     normalization.py                (n, ..., F) → same shape
-Embedding              embedding.py                    int (n, T) → (n, T, dim)
-SimpleRNN, LSTM, GRU   simple_rnn.py, lstm.py, gru.py  (n, T, F) → (n, units) or (n, T, units)
-MultiHeadAttention     attention.py                    (n, T, F) → (n, T, F)
-TransformerBlock       transformer.py                  (n, T, F) → (n, T, F)
-GlobalAveragePooling1D global_pooling.py               (n, T, F) → (n, F)
-=====================  ==============================  ========================
+- ``Dense`` (dense.py): ``(n, ..., in)`` → ``(n, ..., units)``
+- ``Activation`` (activation.py): any shape → the same shape
+- ``Conv2D`` (conv.py, with im2col.py): ``(n, H, W, C)`` → ``(n, H', W', filters)``
+- ``MaxPool2D``, ``AveragePooling2D`` (pooling.py): ``(n, H, W, C)`` → ``(n, H/p, W/p, C)``
+- ``Flatten`` (flatten.py): ``(n, ...)`` → ``(n, prod)``
+- ``Dropout`` (dropout.py): any shape → the same shape
+- ``BatchNormalization``, ``LayerNormalization`` (normalization.py): the same shape
+- ``Embedding`` (embedding.py): integer ``(n, T)`` → ``(n, T, dim)``
+- ``SimpleRNN``, ``LSTM``, ``GRU`` (simple_rnn.py, lstm.py, gru.py): ``(n, T, F)`` → ``(n, units)`` or ``(n, T, units)``
+- ``MultiHeadAttention`` (attention.py), ``TransformerBlock`` (transformer.py): ``(n, T, F)`` → ``(n, T, F)``
+- ``GlobalAveragePooling1D`` (global_pooling.py): ``(n, T, F)`` → ``(n, F)``
 """
 
 from .activation import Activation

@@ -97,6 +97,7 @@ class Model:
 
     @property
     def metrics_names(self) -> list[str]:
+        """``["loss", <compiled metric names>...]``, the order of :meth:`evaluate`'s list."""
         return ["loss", *self.compiled_metrics]
 
     def _require_compiled(self, what: str) -> None:
@@ -228,7 +229,7 @@ class Model:
         """Loss and metrics on ``(x, y)`` in inference mode (dropout off, batch norm uses moving statistics).
 
         Returns the loss alone if no metrics were compiled, else ``[loss, metric, ...]`` in the order of
-        :attr:`metrics_names`, or a dict ``{"loss": ..., "accuracy": ...}`` with ``return_dict=True``.
+        ``metrics_names``, or a dict ``{"loss": ..., "accuracy": ...}`` with ``return_dict=True``.
         """
         self._require_compiled("evaluate")
         x, y = _check_xy(x, y)
