@@ -75,3 +75,28 @@ def test_bad_arguments():
 def test_get_returns_fresh_defaults():
     assert isinstance(optimizers.get("adam"), optimizers.Adam)
     assert optimizers.get("sgd").learning_rate == 0.01
+
+
+def test_clipnorm_rescales_each_gradient():
+    w1, w2 = np.zeros(2), np.zeros(2)
+    g1, g2 = np.array([3.0, 4.0]), np.array([0.3, 0.4])
+    optimizers.SGD(1.0, clipnorm=1.0).apply_gradients([(g1, w1), (g2, w2)])
+    np.testing.assert_allclose(w1, [-0.6, -0.8])
+    np.testing.assert_allclose(w2, [-0.3, -0.4])
+    np.testing.assert_array_equal(g1, [3.0, 4.0])  # the layer's gradient array is left alone
+
+
+def test_global_clipnorm_keeps_the_direction():
+    w1, w2 = np.zeros(1), np.zeros(1)
+    optimizers.SGD(1.0, global_clipnorm=1.0).apply_gradients([(np.array([6.0]), w1), (np.array([8.0]), w2)])
+    np.testing.assert_allclose([w1[0], w2[0]], [-0.6, -0.8])
+    w = np.zeros(1)
+    optimizers.Adam(0.1, global_clipnorm=10.0).apply_gradients([(np.array([2.0]), w)])  # under the limit
+    np.testing.assert_allclose(w, [-0.1], rtol=1e-6)
+
+
+def test_clipping_arguments():
+    with pytest.raises(ValueError, match="not both"):
+        optimizers.SGD(0.1, clipnorm=1.0, global_clipnorm=1.0)
+    with pytest.raises(ValueError, match="clipnorm"):
+        optimizers.RMSprop(clipnorm=-1.0)
