@@ -1,0 +1,70 @@
+"""Keep every chapter's first code cell — the one that installs dlcore on Colab — in sync with _config.yml.
+
+Colab opens a single notebook without the repository, so ``import dlcore`` needs an install
+there; everywhere else (Binder, JupyterHub, a local clone) dlcore is already installed and the
+cell does nothing. The repository URL and branch are configured once, in ``_config.yml``
+(``repository: url / branch``); this script writes the cell into every chapter:
+
+    python tools/colab_cell.py          # update the notebooks
+    python tools/colab_cell.py --check  # exit 1 if a notebook is out of date (the tests do this)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TAG = "colab-install"
+
+
+def repository() -> tuple[str, str]:
+    """``(url, branch)`` from ``_config.yml``."""
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    block = config[config.index("\nrepository:"):]
+    url = re.search(r"^\s+url:\s*(\S+)", block, re.M).group(1)
+    branch = re.search(r"^\s+branch:\s*(\S+)", block, re.M).group(1)
+    return url, branch
+
+
+def cell_source() -> str:
+    url, branch = repository()
+    return (
+        "# Colab opens this notebook without the course repository: install the course library if it is missing.\n"
+        "# (Elsewhere — Binder, JupyterHub, a local clone — dlcore is already installed and this does nothing.)\n"
+        "try:\n"
+        "    import dlcore  # noqa: F401\n"
+        "except ImportError:\n"
+        f'    %pip install --quiet "dlcore @ git+{url}@{branch}"\n'
+    )
+
+
+def cell() -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": "colab-install",
+            "metadata": {"tags": [TAG, "remove-cell"]}, "outputs": [], "source": cell_source().splitlines(True)}
+
+
+def sync(path: Path, write: bool) -> bool:
+    """Put the current cell first in ``path``; return whether the notebook changed."""
+    text = path.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    cells = [c for c in nb["cells"] if TAG not in c.get("metadata", {}).get("tags", [])]
+    nb["cells"] = [cells[0], cell(), *cells[1:]] if cells and cells[0]["cell_type"] == "markdown" else [cell(), *cells]
+    new = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    if new != text and write:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = [p.name for p in sorted((ROOT / "chapters").glob("*.ipynb")) if sync(p, write=not check)]
+    if stale:
+        print(("out of date: " if check else "updated: ") + ", ".join(stale))
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
