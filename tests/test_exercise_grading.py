@@ -100,3 +100,52 @@ def test_bad_exercise_definitions_are_refused():
         Exercise(id="ch99.x", title="t", kind="essay", solution=1, tests=[Check("a", lambda a: None)])
     with pytest.raises(ValueError, match="no tests"):
         Exercise(id="ch99.x", title="t", kind="predict", solution=1, tests=[])
+
+
+def test_letter_accepts_one_letter_in_any_case_and_rejects_the_rest():
+    assert expect.letter(" B ") == "b"
+    assert expect.letter("e", choices="abcde") == "e"
+    for wrong in ("e", "ab", "b or c", "", 2, None, ["a"]):
+        with pytest.raises(AssertionError, match=r"; expected one letter as a string: 'a', 'b', 'c' or 'd'$"):
+            expect.letter(wrong)
+    with pytest.raises(AssertionError, match=r"^your answer is str 'f'; .*'a', 'b', 'c', 'd' or 'e'$"):
+        expect.letter("f", choices="abcde")
+
+
+def test_choice_explains_each_wrong_letter():
+    why = {"a": "the bias is added before the activation", "c": "the bias is no connection"}
+    expect.choice(" B", "b", why)
+    expect.choice("e", "e", choices="abcde")
+    with pytest.raises(AssertionError, match=r"^\(a\) is not right: the bias is added before the activation$"):
+        expect.choice("A", "b", why)
+    with pytest.raises(AssertionError, match=r"^\(d\) is not right$"):  # a wrong letter without an explanation
+        expect.choice("d", "b", why)
+    with pytest.raises(AssertionError, match="expected one letter as a string"):
+        expect.choice("b or c", "b", why)
+
+
+def test_number_names_a_known_mistake():
+    pairs = [(4.0, "that is the sum; the loss is their mean"), (0.5, "that forgets the factor 2")]
+    expect.number(1.0015, 1.0, rtol=2e-3, mistakes=pairs)
+    with pytest.raises(AssertionError, match=r"^your answer is 4.0030, which is not right: that is the sum; the loss"):
+        expect.number(4.003, 1.0, rtol=2e-3, mistakes=pairs, fmt=".4f")
+    with pytest.raises(AssertionError, match=r"^your answer is 3, which is not right$"):
+        expect.number(3, 1.0, rtol=2e-3, mistakes=pairs)
+    counts = {153600: "that forgets the 128 biases"}  # a dict works too
+    with pytest.raises(AssertionError, match=r"^n_params is 153,600, which is not right: that forgets the 128 biases$"):
+        expect.number(153600, 153728, rtol=0, name="n_params", mistakes=counts, fmt=",")
+    with pytest.raises(AssertionError, match=r"^your answer is str '0.5'; expected a number$"):
+        expect.number("0.5", 1.0, mistakes=pairs)
+    with pytest.raises(AssertionError, match=r"^your answer is 1.003, which is not right$"):
+        expect.number(1.003, 1.0, rtol=2e-3, mistakes=[(1.0015, "within the tolerance of the answer: never said")])
+
+
+def test_equal_names_a_known_mistake():
+    mistakes = {(32, 10, 10): "one head's worth", "c": "never used for a tuple"}
+    expect.equal([32, 8, 10, 10], (32, 8, 10, 10), mistakes=mistakes)
+    with pytest.raises(AssertionError, match=r"^the shape is tuple \(32, 10, 10\), which is not right: one head's"):
+        expect.equal([32, 10, 10], (32, 8, 10, 10), name="the shape", mistakes=mistakes)
+    with pytest.raises(AssertionError, match=r"^your answer is tuple \(8, 32, 10, 10\), which is not right$"):
+        expect.equal((8, 32, 10, 10), (32, 8, 10, 10), mistakes=mistakes)
+    with pytest.raises(AssertionError, match=r"^your answer is dict \{'a': 1\}, which is not right$"):  # unhashable
+        expect.equal({"a": 1}, (32, 8, 10, 10), mistakes=mistakes)

@@ -105,16 +105,11 @@ def bias_statement():
     return "b"
 
 
-def _check_choice(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {answer!r}; expected one of the letters 'a', 'b', 'c', 'd' as a string")
-
-
 register(Exercise(
     id="ch02.bias_statement", title="What the bias does", kind="choice",
     solution=bias_statement(), tests=[
-        Check("is one of 'a', 'b', 'c', 'd'", _check_choice, hint="Write the letter in quotes, e.g. \"a\"."),
-        Check("is the right statement", lambda a: expect.equal(a, bias_statement()),
+        Check("is one of 'a', 'b', 'c', 'd'", expect.letter, hint="Write the letter in quotes, e.g. \"a\"."),
+        Check("is the right statement", lambda a: expect.choice(a, bias_statement()),
               hint="Where is b added: to the output a = f(z), or to z before f? What happens to the line "
                    "w·x + b = 0 when only b changes? And is b learned?"),
     ]))

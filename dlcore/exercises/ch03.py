@@ -161,17 +161,12 @@ def relu_true_statement():
     return "b"
 
 
-def _is_letter(answer):
-    if not (isinstance(answer, str) and answer.strip().lower() in ("a", "b", "c", "d", "e")):
-        raise AssertionError(f"your answer is {answer!r}; expected one of the letters 'a' to 'e', as a string")
-
-
 register(Exercise(
     id="ch03.relu_statement", title="The true statement about ReLU", kind="choice",
     solution=relu_true_statement(), tests=[
-        Check("one of the letters a–e", _is_letter,
+        Check("one of the letters a–e", lambda a: expect.letter(a, choices="abcde"),
               hint='Answer with a string such as "a".'),
-        Check("the true statement", lambda a: expect.equal(a, relu_true_statement()),
+        Check("the true statement", lambda a: expect.choice(a, relu_true_statement(), choices="abcde"),
               hint="Look at the derivative of ReLU for z < 0, and at what happened to the dead unit in the "
                    "chapter while it was trained."),
     ]))

@@ -129,9 +129,7 @@ def _check_count_is_integer(answer):
 
 def _check_count_value(answer):
     _check_count_is_integer(answer)
-    if int(answer) in _PARAM_MISTAKES:
-        raise AssertionError(f"{int(answer)}: {_PARAM_MISTAKES[int(answer)]}")
-    expect.number(answer, digits_mlp_parameter_count(), rtol=0)
+    expect.number(answer, digits_mlp_parameter_count(), rtol=0, mistakes=_PARAM_MISTAKES)
 
 
 register(Exercise(
@@ -172,9 +170,7 @@ def _shape_entry(answer, key):
 
 def _shape_check(key, mistakes):
     def run(answer):
-        got, want = _shape_entry(answer, key), layer_stack_shapes()[key]
-        if got != want:
-            raise AssertionError(f"{key} shape {got} is not right" + (f": {mistakes[got]}" if got in mistakes else ""))
+        expect.equal(_shape_entry(answer, key), layer_stack_shapes()[key], name=f"the {key} shape", mistakes=mistakes)
     return run
 
 
@@ -217,23 +213,18 @@ def right_shape_statement():
     return "b"
 
 
-def _check_choice(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in SHAPE_STATEMENTS:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-    reasons = {"a": "the input layer has no weights: it only holds the d features",
-               "c": "(h, 1) does not broadcast against (n, h) unless n = h, and then it silently adds one number "
-                    "per sample instead of one per unit",
-               "d": "an activation is applied elementwise and keeps the shape (n, h)"}
-    choice = answer.strip().lower()
-    if choice in reasons:
-        raise AssertionError(f"({choice}) is wrong: {reasons[choice]}")
-    expect.equal(choice, right_shape_statement())
+_SHAPE_WHY = {
+    "a": "the input layer has no weights: it only holds the d features",
+    "c": "(h, 1) does not broadcast against (n, h) unless n = h, and then it silently adds one number per sample "
+         "instead of one per unit",
+    "d": "an activation is applied elementwise and keeps the shape (n, h)",
+}
 
 
 register(Exercise(
     id="ch04.shape_statement", title="Which statement about shapes is right?", kind="choice",
     solution=right_shape_statement(), tests=[
-        Check("the right statement", _check_choice,
+        Check("the right statement", lambda a: expect.choice(a, right_shape_statement(), _SHAPE_WHY),
               hint="Ask of each statement: does this array's shape involve n, the number of samples?"),
     ]))
 

@@ -171,20 +171,17 @@ def _bce4_is_number(answer):
         raise AssertionError(f"your answer is {expect._describe(answer)}; expected a number such as 0.25")
 
 
+_BCE4_MISTAKES = [
+    (4 * _BCE4, "that is the sum of the four losses; the loss is their mean"),
+    (_BCE4 / np.log(10), "that uses log base 10; cross-entropy uses the natural log"),
+    (-(np.log(0.9) + np.log(0.6)) / 4, "that leaves out the (1 − y) log(1 − p) term of the label-0 examples"),
+    (np.mean((np.array([1, 0, 1, 0]) - np.array([0.9, 0.2, 0.6, 0.5])) ** 2), "that is the mean squared error"),
+]
+
+
 def _bce4_value(answer):
     _bce4_is_number(answer)
-    a = float(answer)
-    diagnoses = [
-        (4 * _BCE4, "that is the sum of the four losses; the loss is their mean"),
-        (_BCE4 / np.log(10), "that uses log base 10; cross-entropy uses the natural log"),
-        (-(np.log(0.9) + np.log(0.6)) / 4, "that leaves out the (1 − y) log(1 − p) term of the label-0 examples"),
-        (np.mean((np.array([1, 0, 1, 0]) - np.array([0.9, 0.2, 0.6, 0.5])) ** 2), "that is the mean squared error"),
-    ]
-    for value, why in diagnoses:
-        if np.isclose(a, value, rtol=2e-3):
-            raise AssertionError(f"{a:.4f}: {why}")
-    if not np.isclose(a, _BCE4, rtol=2e-3):
-        raise AssertionError(f"{a:.4f} is not right")
+    expect.number(answer, _BCE4, rtol=2e-3, mistakes=_BCE4_MISTAKES, fmt=".4f")
 
 
 register(Exercise(
@@ -204,21 +201,11 @@ def gaussian_nll_choice():
     return "b"
 
 
-def _choice_is_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
-def _choice_right(answer):
-    _choice_is_letter(answer)
-    expect.equal(answer, gaussian_nll_choice())
-
-
 register(Exercise(
     id="ch05.gaussian_nll", title="Which loss is a Gaussian likelihood?", kind="choice",
     solution=gaussian_nll_choice(), tests=[
-        Check("is one of the letters a–d", _choice_is_letter, hint="Answer with a string, e.g. answer_loss = \"a\"."),
-        Check("the right loss", _choice_right,
+        Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_loss = \"a\"."),
+        Check("the right loss", lambda a: expect.choice(a, gaussian_nll_choice()),
               hint="Write −log of the Gaussian density (1/√(2πσ²)) exp(−(y − ŷ)²/(2σ²)) and drop what does not "
                    "depend on ŷ."),
     ]))

@@ -138,10 +138,7 @@ _PER_EPOCH_MISTAKES = {
 
 
 def _per_epoch(answer):
-    per_epoch, _ = _pair(answer)
-    if per_epoch != _UPDATES[0]:
-        raise AssertionError(f"per_epoch = {per_epoch} is not right"
-                             + (f": {_PER_EPOCH_MISTAKES[per_epoch]}" if per_epoch in _PER_EPOCH_MISTAKES else ""))
+    expect.number(_pair(answer)[0], _UPDATES[0], rtol=0, name="per_epoch", mistakes=_PER_EPOCH_MISTAKES)
 
 
 def _total(answer):
@@ -173,11 +170,6 @@ def batch_gd_choice():
     return "b"
 
 
-def _letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
 _CHOICE_WHY = {
     "a": "that is mini-batch gradient descent (the definition one source gives for batch gradient descent)",
     "c": "one example per update is stochastic gradient descent",
@@ -185,18 +177,11 @@ _CHOICE_WHY = {
 }
 
 
-def _choice_right(answer):
-    _letter(answer)
-    a = answer.strip().lower()
-    if a != batch_gd_choice():
-        raise AssertionError(f"({a}) is not right: {_CHOICE_WHY[a]}")
-
-
 register(Exercise(
     id="ch06.batch_gd_definition", title="What is batch gradient descent?", kind="choice",
     solution=batch_gd_choice(), tests=[
-        Check("is one of the letters a–d", _letter, hint="Answer with a string, e.g. answer_batch = \"a\"."),
-        Check("the right definition", _choice_right,
+        Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_batch = \"a\"."),
+        Check("the right definition", lambda a: expect.choice(a, batch_gd_choice(), _CHOICE_WHY),
               hint="The 'batch' of batch gradient descent is the entire training set: how many updates per epoch "
                    "does that make?"),
     ]))

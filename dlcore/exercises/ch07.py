@@ -195,22 +195,19 @@ def _g_is_number(answer):
         raise AssertionError(f"your answer is {expect._describe(answer)}; expected a number such as -0.5")
 
 
+_G_MISTAKES = [
+    (-_G, "the sign is flipped: the prediction is below the target, so increasing z lowers the loss, "
+          "and ∂z/∂w₂ = x₂ is negative"),
+    (_G / 2, "that forgets the factor 2 from the derivative of the square"),
+    (2 * (_A - 1) * (-2.0), "that forgets the derivative of tanh, 1 − tanh²(z)"),
+    (2 * (_A - 1) * (1 - _A**2), "that is ∂L/∂z (and ∂L/∂w₁, since x₁ = 1); for w₂ multiply by ∂z/∂w₂ = x₂ = −2"),
+    (2 * (_A - 1) * (1 - _A**2) * 0.25, "that multiplies by w₂; the derivative of w₂·x₂ with respect to w₂ is x₂"),
+]
+
+
 def _g_value(answer):
     _g_is_number(answer)
-    got = float(answer)
-    diagnoses = [
-        (-_G, "the sign is flipped: the prediction is below the target, so increasing z lowers the loss, "
-              "and ∂z/∂w₂ = x₂ is negative"),
-        (_G / 2, "that forgets the factor 2 from the derivative of the square"),
-        (2 * (_A - 1) * (-2.0), "that forgets the derivative of tanh, 1 − tanh²(z)"),
-        (2 * (_A - 1) * (1 - _A**2), "that is ∂L/∂z (and ∂L/∂w₁, since x₁ = 1); for w₂ multiply by ∂z/∂w₂ = x₂ = −2"),
-        (2 * (_A - 1) * (1 - _A**2) * 0.25, "that multiplies by w₂; the derivative of w₂·x₂ with respect to w₂ is x₂"),
-    ]
-    for value, why in diagnoses:
-        if np.isclose(got, value, rtol=2e-3):
-            raise AssertionError(f"{got:.4f}: {why}")
-    if not np.isclose(got, _G, rtol=2e-3):
-        raise AssertionError(f"{got:.4f} is not right")
+    expect.number(answer, _G, rtol=2e-3, mistakes=_G_MISTAKES, fmt=".4f")
 
 
 register(Exercise(
@@ -319,32 +316,21 @@ def backprop_statement():
     return "b"
 
 
-def _choice_is_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
-def _choice_right(answer):
-    _choice_is_letter(answer)
-    letter = answer.strip().lower()
-    if letter == "a":
-        raise AssertionError("(a) is the claim of one of the source documents. After backpropagation every weight "
-                             "is exactly what it was before: the update is a separate step")
-    if letter == "c":
-        raise AssertionError("(c) calls backpropagation a training method that replaces the forward pass. It needs the "
-                             "forward pass (its stored values), and by itself it changes nothing: it only computes "
-                             "gradients")
-    if letter == "d":
-        raise AssertionError("(d) describes numerical differentiation by finite differences: two forward passes per "
-                             "parameter. Backpropagation gets every gradient exactly from one backward pass")
-    expect.equal(answer, backprop_statement())
+_BACKPROP_WHY = {
+    "a": "it is the claim of one of the source documents. After backpropagation every weight is exactly what it was "
+         "before: the update is a separate step",
+    "c": "it calls backpropagation a training method that replaces the forward pass. It needs the forward pass (its "
+         "stored values), and by itself it changes nothing: it only computes gradients",
+    "d": "it describes numerical differentiation by finite differences: two forward passes per parameter. "
+         "Backpropagation gets every gradient exactly from one backward pass",
+}
 
 
 register(Exercise(
     id="ch07.what_backprop_does", title="What backpropagation does", kind="choice",
     solution=backprop_statement(), tests=[
-        Check("is one of the letters a–d", _choice_is_letter,
+        Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_backprop = \"a\"."),
-        Check("the right statement", _choice_right,
+        Check("the right statement", lambda a: expect.choice(a, backprop_statement(), _BACKPROP_WHY),
               hint="Look at what model.backpropagate() changed and what optimizer.apply_gradients() changed."),
     ]))

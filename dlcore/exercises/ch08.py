@@ -285,10 +285,7 @@ def _count_value(answer):
 
 
 def _check_count(answer):
-    value = _count_value(answer)
-    if value in _COUNT_MISTAKES:
-        raise AssertionError(f"{value}: {_COUNT_MISTAKES[value]}")
-    expect.number(value, deeper_spiral_parameter_count(), rtol=0)
+    expect.number(_count_value(answer), deeper_spiral_parameter_count(), rtol=0, mistakes=_COUNT_MISTAKES)
 
 
 register(Exercise(
@@ -318,26 +315,19 @@ def valid_evaluation():
     return "c"
 
 
-def _check_evaluation(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in EVALUATIONS:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-    reasons = {
-        "a": "the scaler's mean and std were computed with the 120 test points, so they leaked into training",
-        "b": "accuracy on the training points measures how well the network remembers them; a lookup table "
-             "scores 100% there",
-        "d": "choosing the epoch with the best test accuracy is tuning on the test set: the reported maximum is "
-             "optimistic. Choose the epoch on a validation split and test once",
-    }
-    choice = answer.strip().lower()
-    if choice in reasons:
-        raise AssertionError(f"({choice}) is not valid: {reasons[choice]}")
-    expect.equal(choice, valid_evaluation())
+_EVALUATION_WHY = {
+    "a": "the scaler's mean and std were computed with the 120 test points, so they leaked into training",
+    "b": "accuracy on the training points measures how well the network remembers them; a lookup table scores "
+         "100% there",
+    "d": "choosing the epoch with the best test accuracy is tuning on the test set: the reported maximum is "
+         "optimistic. Choose the epoch on a validation split and test once",
+}
 
 
 register(Exercise(
     id="ch08.valid_evaluation", title="Which evaluation can you trust?", kind="choice",
     solution=valid_evaluation(), tests=[
-        Check("the valid evaluation", _check_evaluation,
+        Check("the valid evaluation", lambda a: expect.choice(a, valid_evaluation(), _EVALUATION_WHY),
               hint="Ask of each procedure: did anything about the 120 test points influence the model, the "
                    "scaling or a choice, before the final number was measured?"),
     ]))

@@ -237,29 +237,20 @@ def batchnorm_choice():
     return "b"
 
 
-def _choice_is_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
-def _choice_right(answer):
-    _choice_is_letter(answer)
-    why = {"a": "batch normalization is a layer inside the network, applied to hidden activations at every step, "
-                "with learnable γ and β — standardizing the inputs once is preprocessing",
-           "c": "that describes layer normalization (statistics over the features of one example)",
-           "d": "at inference a BN layer uses its moving averages, so one example's output does not depend on the "
-                "rest of its batch"}
-    letter = answer.strip().lower()
-    if letter in why:
-        raise AssertionError(f"({letter}) is not right: {why[letter]}")
-    expect.equal(answer, batchnorm_choice())
+_BATCHNORM_WHY = {
+    "a": "batch normalization is a layer inside the network, applied to hidden activations at every step, with "
+         "learnable γ and β — standardizing the inputs once is preprocessing",
+    "c": "that describes layer normalization (statistics over the features of one example)",
+    "d": "at inference a BN layer uses its moving averages, so one example's output does not depend on the rest of "
+         "its batch",
+}
 
 
 register(Exercise(
     id="ch09.batchnorm_statement", title="What batch normalization does", kind="choice",
     solution=batchnorm_choice(), tests=[
-        Check("is one of the letters a–d", _choice_is_letter, hint="Answer with a string, e.g. answer_bn = \"a\"."),
-        Check("the right statement", _choice_right,
+        Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_bn = \"a\"."),
+        Check("the right statement", lambda a: expect.choice(a, batchnorm_choice(), _BATCHNORM_WHY),
               hint="Where does a BN layer sit, which statistics does it use in training, and which at inference?"),
     ]))
 

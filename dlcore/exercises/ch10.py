@@ -65,20 +65,19 @@ def _shape_layout(answer):
         raise AssertionError(f"the last axis is {c}; it holds one feature map per filter")
 
 
+_SPATIAL_MISTAKES = {  # (rows, cols) → what went wrong
+    (24, 16): "that is the output at stride 1: divide the number of steps by the stride 2",
+    (14, 10): "that is ⌈H/S⌉, the output of padding=\"same\"; with \"valid\" padding the 5×5 window must fit",
+    (11, 7): "that forgets the + 1: the first window position counts too",
+    (13, 9): "that rounds (H − K)/S up; windows that would stick out of the image are dropped, so round down",
+    (12, 12): "the image is 28 × 20, not square: compute the columns from W = 20",
+    (8, 12): "rows and columns are swapped: the image has H = 28 rows and W = 20 columns",
+}
+
+
 def _shape_spatial(answer):
-    n, h, w, c = _int_tuple(answer, 4, "answer_shape")
-    diagnoses = {  # (rows, cols) → what went wrong
-        (24, 16): "that is the output at stride 1: divide the number of steps by the stride 2",
-        (14, 10): "that is ⌈H/S⌉, the output of padding=\"same\"; with \"valid\" padding the 5×5 window must fit",
-        (11, 7): "that forgets the + 1: the first window position counts too",
-        (13, 9): "that rounds (H − K)/S up; windows that would stick out of the image are dropped, so round down",
-        (12, 12): "the image is 28 × 20, not square: compute the columns from W = 20",
-        (8, 12): "rows and columns are swapped: the image has H = 28 rows and W = 20 columns",
-    }
-    if (h, w) in diagnoses:
-        raise AssertionError(f"{h} × {w}: {diagnoses[(h, w)]}")
-    if (h, w) != _SHAPE[1:3]:
-        raise AssertionError(f"{h} × {w} is not the spatial size; use ⌊(H + 2P − K)/S⌋ + 1 for each axis")
+    _, h, w, _ = _int_tuple(answer, 4, "answer_shape")
+    expect.equal((h, w), _SHAPE[1:3], name="(height, width)", mistakes=_SPATIAL_MISTAKES)
 
 
 register(Exercise(
@@ -89,7 +88,8 @@ register(Exercise(
         Check("batch axis first, one channel per filter last", _shape_layout,
               hint="NHWC: (batch, height, width, channels); a conv layer has as many output channels as filters."),
         Check("height and width", _shape_spatial,
-              hint="Equation (ch10-out-size) with P = 0, K = 5, S = 2, once for H = 28 and once for W = 20."),
+              hint="Equation (ch10-out-size), ⌊(H + 2P − K)/S⌋ + 1, with P = 0, K = 5, S = 2, once for H = 28 and "
+                   "once for W = 20."),
     ]))
 
 
@@ -399,23 +399,22 @@ def _params_is_number(answer):
     _whole_number(answer, "n_params")
 
 
+_PARAMS_MISTAKES = {
+    5 * 5 * 48 * 128: "that forgets the 128 biases, one per filter",
+    5 * 5 * 128 + 128: "that forgets the input channels: each filter is 5 × 5 × 48, it looks at all 48 channels",
+    5 * 5 * 48 + 1: "that is ONE filter; the layer has 128 of them",
+    5 * 5 * 48 * 128 + 128 * 14 * 14: "the bias is one number per filter, not one per output position",
+    _PARAMS * 14 * 14: "the weights are shared by all 14 × 14 output positions: count them once",
+    _PARAMS * 28 * 28: "the weights are shared by all positions: the image size does not enter",
+    _PARAMS * 32: "the batch size does not enter: every image uses the same weights",
+    28 * 28 * 48 * 14 * 14 * 128 + 14 * 14 * 128: "that is a DENSE layer from the image to the output maps; "
+                                                  "a conv layer shares a small kernel",
+}
+
+
 def _params_value(answer):
-    got = _whole_number(answer, "n_params")
-    diagnoses = {
-        5 * 5 * 48 * 128: "that forgets the 128 biases, one per filter",
-        5 * 5 * 128 + 128: "that forgets the input channels: each filter is 5 × 5 × 48, it looks at all 48 channels",
-        5 * 5 * 48 + 1: "that is ONE filter; the layer has 128 of them",
-        5 * 5 * 48 * 128 + 128 * 14 * 14: "the bias is one number per filter, not one per output position",
-        _PARAMS * 14 * 14: "the weights are shared by all 14 × 14 output positions: count them once",
-        _PARAMS * 28 * 28: "the weights are shared by all positions: the image size does not enter",
-        _PARAMS * 32: "the batch size does not enter: every image uses the same weights",
-        28 * 28 * 48 * 14 * 14 * 128 + 14 * 14 * 128: "that is a DENSE layer from the image to the output maps; "
-                                                      "a conv layer shares a small kernel",
-    }
-    if got in diagnoses:
-        raise AssertionError(f"{got:,}: {diagnoses[got]}")
-    if got != _PARAMS:
-        raise AssertionError(f"{got:,} is not right; use kh·kw·C_in·C_out + C_out")
+    expect.number(_whole_number(answer, "n_params"), _PARAMS, rtol=0, name="n_params", mistakes=_PARAMS_MISTAKES,
+                  fmt=",")
 
 
 register(Exercise(
@@ -423,7 +422,8 @@ register(Exercise(
     solution=_PARAMS, tests=[
         Check("is a whole number", _params_is_number, hint="Write a number, e.g. n_params = 1234."),
         Check("the count", _params_value,
-              hint="Equation (ch10-params): every filter has kh·kw·C_in weights and one bias."),
+              hint="Equation (ch10-params): every filter has kh·kw·C_in weights and one bias, so the layer has "
+                   "kh·kw·C_in·C_out + C_out parameters."),
     ]))
 
 
@@ -437,31 +437,20 @@ def pooling_statement():
     return "b"
 
 
-def _pool_choice_is_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
-def _pool_choice_right(answer):
-    _pool_choice_is_letter(answer)
-    letter = answer.strip().lower()
-    why = {
-        "a": "(a) says the pooling layer removes parameters of the conv layer before it. That layer's kernel does "
-             "not depend on the image size at all, and the pooling layer itself has count_params() == 0",
-        "c": "(c) is wrong: the max is a fixed operation with nothing to learn (count_params() == 0)",
-        "d": "(d) overclaims: a 2×2 max pool ignores shifts only inside its windows, and the Dense layers after it "
-             "are not shift-invariant at all (the chapter's shifted digits lost accuracy)",
-    }
-    if letter in why:
-        raise AssertionError(why[letter])
-    expect.equal(answer, pooling_statement())
+_POOLING_WHY = {
+    "a": "it says the pooling layer removes parameters of the conv layer before it. That layer's kernel does not "
+         "depend on the image size at all, and the pooling layer itself has count_params() == 0",
+    "c": "the max is a fixed operation with nothing to learn (count_params() == 0)",
+    "d": "it overclaims: a 2×2 max pool ignores shifts only inside its windows, and the Dense layers after it are "
+         "not shift-invariant at all (the chapter's shifted digits lost accuracy)",
+}
 
 
 register(Exercise(
     id="ch10.pooling_parameters", title="What pooling does to the parameter count", kind="choice",
     solution=pooling_statement(), tests=[
-        Check("is one of the letters a–d", _pool_choice_is_letter,
+        Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_pooling = \"a\"."),
-        Check("the right statement", _pool_choice_right,
+        Check("the right statement", lambda a: expect.choice(a, pooling_statement(), _POOLING_WHY),
               hint="Look at the summary() of the source's CNN with and without its second MaxPool2D."),
     ]))

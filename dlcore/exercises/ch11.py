@@ -301,10 +301,9 @@ def _count_is_number(answer):
         raise AssertionError(f"your answer is {expect._describe(answer)}; expected a whole number such as 1234")
 
 
-def _count_value(answer):
-    _count_is_number(answer)
-    F, n = 10, 64
-    diagnoses = {
+def _lstm_parameter_mistakes(F=10, n=64):
+    """Wrong counts of the parameters of LSTM(n) on F features, and what each one got wrong."""
+    return {
         F * n + n * n + n: "that is one gate's worth, the parameter count of a SimpleRNN(64): an LSTM has four "
                            "such blocks (i, f, c, o)",
         4 * (F * n + n * n): "the four bias vectors (4 · 64 numbers) are missing",
@@ -317,11 +316,11 @@ def _count_value(answer):
         4 * (F * n + n + n): "the recurrent matrix U is (units, 4·units): n·n per gate, not n",
         4 * n * (F + n + 1) + F * n: "count each matrix once: W is (F, 4n), U is (n, 4n), b is (4n,)",
     }
-    got = float(answer)
-    for value, why in diagnoses.items():
-        if got == value:
-            raise AssertionError(f"{answer}: {why}")
-    expect.number(answer, _LSTM_PARAMS, rtol=0, atol=0.5)
+
+
+def _count_value(answer):
+    _count_is_number(answer)
+    expect.number(answer, _LSTM_PARAMS, rtol=0, atol=0.5, mistakes=_lstm_parameter_mistakes())
 
 
 register(Exercise(
@@ -345,33 +344,22 @@ def lstm_gradient_statement():
     return "c"
 
 
-def _choice_is_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
-def _choice_right(answer):
-    _choice_is_letter(answer)
-    letter = answer.strip().lower()
-    why = {
-        "a": "(a) is the source document's claim. The chapter measured the LSTM's gradient shrinking by a factor "
-             "of about 10⁻⁵ over 50 steps at initialisation and growing when the recurrent weights are large: LSTMs "
-             "mitigate the problem, and LSTM training still uses gradient clipping",
-        "b": "(b) gets the sigmoid backwards: its derivative is at most 1/4, so a sigmoid on the path would shrink "
-             "the gradient. What helps is that the cell path has no squashing derivative and no matrix, only f",
-        "d": "(d) is wrong twice: every step multiplies the cell by the forget gate (f ≤ 1), and the chapter's "
-             "LSTM at initialisation still lost a factor of about 10⁵ in 50 steps",
-    }
-    if letter in why:
-        raise AssertionError(why[letter])
-    expect.equal(answer, lstm_gradient_statement())
+_LSTM_GRADIENT_WHY = {
+    "a": "it is the source document's claim. The chapter measured the LSTM's gradient shrinking by a factor of about "
+         "10⁻⁵ over 50 steps at initialisation and growing when the recurrent weights are large: LSTMs mitigate the "
+         "problem, and LSTM training still uses gradient clipping",
+    "b": "it gets the sigmoid backwards: its derivative is at most 1/4, so a sigmoid on the path would shrink the "
+         "gradient. What helps is that the cell path has no squashing derivative and no matrix, only f",
+    "d": "it is wrong twice: every step multiplies the cell by the forget gate (f ≤ 1), and the chapter's LSTM at "
+         "initialisation still lost a factor of about 10⁵ in 50 steps",
+}
 
 
 register(Exercise(
     id="ch11.lstm_gradients", title="LSTMs and vanishing gradients", kind="choice",
     solution=lstm_gradient_statement(), tests=[
-        Check("is one of the letters a–d", _choice_is_letter,
+        Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_lstm = \"a\"."),
-        Check("the right statement", _choice_right,
+        Check("the right statement", lambda a: expect.choice(a, lstm_gradient_statement(), _LSTM_GRADIENT_WHY),
               hint="Look at equation (ch11-cell-path) and at the LSTM curves of the gradient-flow explorer."),
     ]))

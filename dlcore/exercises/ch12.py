@@ -304,10 +304,7 @@ def _shape_is_tuple(answer):
 
 def _shape_value(answer):
     _shape_is_tuple(answer)
-    got = tuple(int(n) for n in answer)
-    if got in _SHAPE_MISTAKES:
-        raise AssertionError(f"{got}: {_SHAPE_MISTAKES[got]}")
-    expect.equal(got, attention_weights_shape(), name="your shape")
+    expect.equal(tuple(int(n) for n in answer), attention_weights_shape(), name="your shape", mistakes=_SHAPE_MISTAKES)
 
 
 register(Exercise(
@@ -329,32 +326,21 @@ def bert_gpt_statement():
     return "b"
 
 
-def _choice_is_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
-def _choice_right(answer):
-    _choice_is_letter(answer)
-    letter = answer.strip().lower()
-    why = {
-        "a": "(a) is the claim of one of the source documents. The original Transformer is an encoder–decoder, but "
-             "BERT keeps only the encoder stack and GPT-2 only the (causally masked) decoder stack",
-        "c": "(c) swaps the two: BERT's encoder sees both sides of every position and does not generate text left to "
-             "right; GPT's causal mask lets each position see only the past, which is what makes it a generator",
-        "d": "(d) is wrong twice: the two differ in architecture (encoder vs decoder) and in objective (masked tokens "
-             "vs next token), and BERT-Large outperforms BERT-Base (GLUE average 82.1 vs 79.6 in the BERT paper)",
-    }
-    if letter in why:
-        raise AssertionError(why[letter])
-    expect.equal(answer, bert_gpt_statement())
+_BERT_GPT_WHY = {
+    "a": "it is the claim of one of the source documents. The original Transformer is an encoder–decoder, but BERT "
+         "keeps only the encoder stack and GPT-2 only the (causally masked) decoder stack",
+    "c": "it swaps the two: BERT's encoder sees both sides of every position and does not generate text left to "
+         "right; GPT's causal mask lets each position see only the past, which is what makes it a generator",
+    "d": "it is wrong twice: the two differ in architecture (encoder vs decoder) and in objective (masked tokens vs "
+         "next token), and BERT-Large outperforms BERT-Base (GLUE average 82.1 vs 79.6 in the BERT paper)",
+}
 
 
 register(Exercise(
     id="ch12.bert_vs_gpt", title="BERT versus GPT", kind="choice",
     solution=bert_gpt_statement(), tests=[
-        Check("is one of the letters a–d", _choice_is_letter,
+        Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_bert_gpt = \"a\"."),
-        Check("the right statement", _choice_right,
+        Check("the right statement", lambda a: expect.choice(a, bert_gpt_statement(), _BERT_GPT_WHY),
               hint="Which half of the original Transformer does each keep, and which tokens does each predict?"),
     ]))

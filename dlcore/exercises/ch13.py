@@ -307,33 +307,22 @@ def gan_roles():
     return "b"
 
 
-def _choice_is_letter(answer):
-    if not isinstance(answer, str) or answer.strip().lower() not in {"a", "b", "c", "d"}:
-        raise AssertionError(f"your answer is {expect._describe(answer)}; expected one letter: 'a', 'b', 'c' or 'd'")
-
-
-def _choice_right(answer):
-    _choice_is_letter(answer)
-    letter = answer.strip().lower()
-    why = {
-        "a": "(a) swaps the roles: the GENERATOR produces samples from noise, the DISCRIMINATOR judges real versus "
-             "generated",
-        "c": "(c) describes an autoencoder (encoder + decoder trained on a reconstruction error). A GAN has no "
-             "encoder, and its two networks have opposite goals: what lowers D's loss raises G's",
-        "d": "(d) is wrong about training: G and D are updated in alternation from the first step, and G learns only "
-             "through the gradient of D's output. D is not used after training to filter samples",
-    }
-    if letter in why:
-        raise AssertionError(why[letter])
-    expect.equal(answer, gan_roles())
+_GAN_WHY = {
+    "a": "it swaps the roles: the GENERATOR produces samples from noise, the DISCRIMINATOR judges real versus "
+         "generated",
+    "c": "it describes an autoencoder (encoder + decoder trained on a reconstruction error). A GAN has no encoder, "
+         "and its two networks have opposite goals: what lowers D's loss raises G's",
+    "d": "it is wrong about training: G and D are updated in alternation from the first step, and G learns only "
+         "through the gradient of D's output. D is not used after training to filter samples",
+}
 
 
 register(Exercise(
     id="ch13.gan_roles", title="The two networks of a GAN", kind="choice",
     solution=gan_roles(), tests=[
-        Check("is one of the letters a–d", _choice_is_letter,
+        Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_gan = \"a\"."),
-        Check("the right statement", _choice_right,
+        Check("the right statement", lambda a: expect.choice(a, gan_roles(), _GAN_WHY),
               hint="Which network sees random noise, which one sees real images, and what does each try to do?"),
     ]))
 
@@ -370,10 +359,7 @@ def _shape_is_tuple(answer):
 
 def _shape_value(answer):
     _shape_is_tuple(answer)
-    got = tuple(int(n) for n in answer)
-    if got in _SHAPE_MISTAKES:
-        raise AssertionError(f"{got}: {_SHAPE_MISTAKES[got]}")
-    expect.equal(got, encoder_output_shape(), name="your shape")
+    expect.equal(tuple(int(n) for n in answer), encoder_output_shape(), name="your shape", mistakes=_SHAPE_MISTAKES)
 
 
 register(Exercise(
