@@ -51,7 +51,9 @@ class Model:
 
     def _forward(self, x, training: bool) -> np.ndarray:
         """Run ``call`` while recording the layer calls; check they form a chain."""
-        wants_training = "training" in inspect.signature(self.call).parameters
+        if not hasattr(self, "_call_takes_training"):  # inspect once, not at every batch
+            self._call_takes_training = "training" in inspect.signature(self.call).parameters
+        wants_training = self._call_takes_training
         with recording() as tape:
             out = self.call(x, training=training) if wants_training else self.call(x)
         if not tape:
