@@ -52,8 +52,9 @@ def _free_port() -> int:
 
 def _write_settings(folder: Path) -> None:
     """Render every cell (no windowing, so the test sees them all) and never fetch news from the internet."""
+    never_fetch = {"fetchNews": "false", "checkForUpdates": False}
     for plugin, settings in {"notebook-extension/tracker": {"windowingMode": "none"},
-                             "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False}}.items():
+                             "apputils-extension/notification": never_fetch}.items():
         path = folder / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(settings), encoding="utf-8")
