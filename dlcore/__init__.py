@@ -4,6 +4,7 @@
 from . import (
     activations,
     autograd,
+    callbacks,
     datasets,
     gradcheck,
     initializers,
@@ -14,11 +15,13 @@ from . import (
     optimizers,
     preprocessing,
     regularizers,
+    saving,
 )
 from .models import Model, Sequential
 from .random import get_rng, set_seed
 
 __version__ = "0.1.0"
 
-__all__ = ["Model", "Sequential", "activations", "autograd", "datasets", "get_rng", "gradcheck", "initializers",
-           "layers", "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "set_seed"]
+__all__ = ["Model", "Sequential", "activations", "autograd", "callbacks", "datasets", "get_rng", "gradcheck",
+           "initializers", "layers", "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers",
+           "saving", "set_seed"]
