@@ -168,9 +168,10 @@ def _model_config(model) -> dict:
                 "input_name": model._input.name}
     if isinstance(model, Sequential):
         shape = model._input_shape or model.output_shapes and _first_input_shape(model)
-        return {**base, "kind": "sequential", "input_shape": _encode(shape),
+        dtypes = [str(w.dtype) for w in model.weights]
+        return {**base, "kind": "sequential", "input_shape": _encode(shape), "dtype": dtypes[0] if dtypes else "float32",
                 "layers": [layer_config(layer) for layer in model.layers]}
-    registered = getattr(type(model), "_registered_name", None)
+    registered = type(model).__dict__.get("_registered_name")  # not inherited: a subclass registers itself
     if registered is None:
         raise ValueError(f"save: {type(model).__name__} is a subclassed Model; decorate the class with "
                          "@dlcore.saving.register_keras_serializable() (and give it get_config() if its __init__ "
@@ -194,7 +195,7 @@ def _build_model(config: dict, registry: dict):
         layers = [_build_layer(c, registry) for c in config["layers"]]
         model = Sequential(([Input(shape=tuple(shape))] if shape else []) + layers, name=config["name"])
         if shape:
-            model.build(tuple(shape))
+            model.build(tuple(shape), dtype=np.dtype(config.get("dtype", "float32")))
     elif kind == "functional":
         tensors = [Input(shape=tuple(config["input_shape"]), name=config.get("input_name"))]
         for node in config["nodes"]:
@@ -226,7 +227,7 @@ def layer_config(layer) -> dict:
             warnings.warn(f"save: {layer.describe()}: argument {key!r} cannot be saved; it gets its default back",
                           stacklevel=3)
     config.update({k: _encode(v) for k, v in layer.get_config().items() if k in config or k == "name"})
-    name = getattr(type(layer), "_registered_name", type(layer).__name__)
+    name = type(layer).__dict__.get("_registered_name", type(layer).__name__)
     return {"class_name": name, "config": config}
 
 
