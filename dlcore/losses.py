@@ -3,10 +3,12 @@
 Each loss is a callable object: ``loss(y_true, y_pred, sample_weight=None) -> float``,
 ``loss.per_sample(y_true, y_pred) -> (batch,)`` and ``loss.gradient(y_true, y_pred, sample_weight=None)
 -> dL/dy_pred`` (same shape as ``y_pred``, already divided by the batch size). With ``sample_weight``
-``w`` the loss is ``sum(w_i * l_i) / batch`` (Keras' ``"sum_over_batch_size"`` reduction). Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` as in Keras, so a
-confidently wrong prediction gives a large but finite loss. With ``from_logits=True`` the
-prediction is a raw score and the loss is computed with the log-sum-exp trick instead,
-exact at any magnitude (logits of ±1000 included).
+``w`` the loss is ``sum(w_i * l_i) / batch`` (Keras' ``"sum_over_batch_size"`` reduction).
+
+Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` as in Keras, so a confidently wrong
+prediction gives a large but finite loss. With ``from_logits=True`` the prediction is a raw
+score and the loss is computed with the log-sum-exp trick instead, exact at any magnitude
+(logits of ±1000 included).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ class Loss:
         self.from_logits = from_logits
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> float:
-        """Mean loss over the batch, or ``sum(w_i * l_i) / batch`` with ``sample_weight`` ``w`` of shape ``(batch,)``."""
+        """Mean loss over the batch, or ``sum(w_i * l_i) / batch`` with ``sample_weight`` ``w`` (shape ``(batch,)``)."""
         per_sample = self.per_sample(y_true, y_pred)
         return float(np.mean(per_sample * _check_weights(sample_weight, len(per_sample), self.name)))
 

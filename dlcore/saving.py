@@ -169,7 +169,8 @@ def _model_config(model) -> dict:
     if isinstance(model, Sequential):
         shape = model._input_shape or model.output_shapes and _first_input_shape(model)
         dtypes = [str(w.dtype) for w in model.weights]
-        return {**base, "kind": "sequential", "input_shape": _encode(shape), "dtype": dtypes[0] if dtypes else "float32",
+        return {**base, "kind": "sequential", "input_shape": _encode(shape),
+                "dtype": dtypes[0] if dtypes else "float32",
                 "layers": [layer_config(layer) for layer in model.layers]}
     registered = type(model).__dict__.get("_registered_name")  # not inherited: a subclass registers itself
     if registered is None:
@@ -266,6 +267,8 @@ def _encode(value):
         return value
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+        return {"__dtype__": np.dtype(value).name}
     if isinstance(value, tuple):
         return {"__tuple__": [_encode(v) for v in value]}
     if isinstance(value, list):
@@ -288,6 +291,8 @@ def _decode(value):
         return [_decode(v) for v in value]
     if not isinstance(value, dict):
         return value
+    if "__dtype__" in value:
+        return np.dtype(value["__dtype__"])
     if "__tuple__" in value:
         return tuple(_decode(v) for v in value["__tuple__"])
     if "__function__" in value:

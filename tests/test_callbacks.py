@@ -71,7 +71,7 @@ class _KerasOptimizerStub:
         self.learning_rate = keras.Variable(0.1, dtype="float64")
 
 
-@pytest.mark.parametrize("make", [lambda cb: cb.EarlyStopping(**kw) for kw in EARLY]
+@pytest.mark.parametrize("make", [lambda cb, kw=kw: cb.EarlyStopping(**kw) for kw in EARLY]
                          + [lambda cb: cb.ReduceLROnPlateau(patience=1),
                             lambda cb: cb.ReduceLROnPlateau(patience=2, factor=0.5, cooldown=1, min_lr=0.02),
                             lambda cb: cb.LearningRateScheduler(lambda epoch, lr: lr * 0.9 if epoch > 2 else lr)])

@@ -150,7 +150,8 @@ def test_sample_weight_value_per_sample_and_gradient(name):
         loss(y, p, sample_weight=w[:4])
 
 
-@pytest.mark.parametrize("name, keras_name", [("mse", "MeanSquaredError"), ("binary_crossentropy", "BinaryCrossentropy"),
+@pytest.mark.parametrize("name, keras_name", [("mse", "MeanSquaredError"),
+                                              ("binary_crossentropy", "BinaryCrossentropy"),
                                               ("categorical_crossentropy", "CategoricalCrossentropy"),
                                               ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy")])
 def test_values_and_weighted_values_match_keras(name, keras_name):

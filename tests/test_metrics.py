@@ -55,7 +55,7 @@ def test_mse_model_with_one_hot_softmax_reports_categorical_accuracy():
 @pytest.mark.parametrize("case", list(CASES))
 def test_choice_and_values_match_keras(case):
     from keras_reference import keras_or_skip
-    keras = keras_or_skip()
+    keras_or_skip()
     from keras.src.trainers.compile_utils import get_metric
     y, p = CASES[case]
     theirs = get_metric("accuracy", y, p)

@@ -5,8 +5,19 @@ import pytest
 
 import dlcore
 from dlcore import saving
-from dlcore.layers import (LSTM, Add, BatchNormalization, Conv2D, Dense, Dropout, Embedding, Flatten,
-                           GlobalAveragePooling1D, Input, MaxPool2D)
+from dlcore.layers import (
+    LSTM,
+    Add,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    GlobalAveragePooling1D,
+    Input,
+    MaxPool2D,
+)
 from dlcore.models import Model, Sequential, load_model
 
 RNG = np.random.default_rng(0)

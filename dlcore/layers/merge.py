@@ -20,8 +20,8 @@ class _Merge(Layer):
 
     def _check_list(self, inputs) -> list[np.ndarray]:
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError(f"{self.describe()}: expected a list of at least 2 inputs, got "
-                             f"{type(inputs).__name__}{'' if not isinstance(inputs, (list, tuple)) else ' of ' + str(len(inputs))}")
+            got = f"a list of {len(inputs)}" if isinstance(inputs, (list, tuple)) else type(inputs).__name__
+            raise ValueError(f"{self.describe()}: expected a list of at least 2 inputs, got {got}")
         arrays = [as_float(x, f"input of {self.describe()}") for x in inputs]
         self.built = True
         return arrays

@@ -52,7 +52,8 @@ class Functional(Model):
         self._output = _single(outputs, KerasTensor, "outputs", "the result of calling layers on the Input")
         self._nodes = _topological(self._output, self._input)
         self._chain = [node.layer for node in self._nodes]
-        self._input_layer = InputLayer(self._input.shape, name=None if self._input.name == "input" else self._input.name)
+        named = self._input.name != "input"  # Input's default name; Keras calls the layer input_layer
+        self._input_layer = InputLayer(self._input.shape, name=self._input.name if named else None)
         self.output_shapes = [(None, *self._input.shape), *(node.shape for node in self._nodes)]
         if not trainable:
             self.trainable = False

@@ -18,9 +18,10 @@ from ..layers.base import Layer
 from ..tape import recording
 from . import training
 from .summary import print_summary
+from .weights import WeightsMixin
 
 
-class Model:
+class Model(WeightsMixin):
     """Base model. Subclasses define ``call(x)`` applying their layers one after another.
 
     ``Model(inputs, outputs)`` (as in Keras) returns a functional model instead, see
@@ -167,7 +168,8 @@ class Model:
         """``{name: (function, weighted)}``, resolved once from the first labels and outputs (as Keras)."""
         if self._resolved is None:
             names = [_metric_name(m) for m in self._metric_specs]
-            self._resolved = {name: (metrics_lib.get(m, y, y_pred), False) for name, m in zip(names, self._metric_specs)}
+            self._resolved = {name: (metrics_lib.get(m, y, y_pred), False)
+                              for name, m in zip(names, self._metric_specs)}
             for m in self._weighted_metric_specs:
                 self._resolved[_weighted_name(_metric_name(m), names)] = (metrics_lib.get(m, y, y_pred), True)
         return self._resolved
@@ -279,72 +281,13 @@ class Model:
         """Outputs for one batch ``x`` in inference mode."""
         return self.predict(x)
 
-    # ----- inspection ---------------------------------------------------------------------------
-    def count_params(self) -> int:
-        """Scalars in all weights, trainable or not (as Keras' ``count_params``)."""
-        return sum(layer.count_params() for layer in self._chain)
-
+    # ----- inspection (weights: see weights.py) ------------------------------------------------
     def summary(self, print_fn=print) -> None:
         """Print each layer's output shape and parameter count, and the totals, as Keras does."""
         if not self.output_shapes:
             raise ValueError(f"{self.name} is not built yet: call it on a batch first (or give the first "
                              "layer input_shape=...)")
         print_summary(self, print_fn)
-
-    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
-        """The layer called ``name``, or at position ``index`` (give exactly one)."""
-        if (name is None) == (index is None):
-            raise ValueError("get_layer: give either name= or index=, not both and not neither")
-        if index is not None:
-            if not -len(self.layers) <= index < len(self.layers):
-                raise ValueError(f"get_layer: index {index} is out of range for {len(self.layers)} layers")
-            return self.layers[index]
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise ValueError(f"get_layer: no layer named {name!r}; the layers are {[la.name for la in self.layers]}")
-
-    @property
-    def weights(self) -> list[np.ndarray]:
-        return [w for layer in self.layers for w in layer.weights]
-
-    @property
-    def trainable_weights(self) -> list[np.ndarray]:
-        return [w for layer in self.layers for w in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self) -> list[np.ndarray]:
-        return [w for layer in self.layers for w in layer.non_trainable_weights]
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of all weights, layer by layer, each layer in Keras' order (see ``Layer.get_weights``)."""
-        return [w for layer in self.layers for w in layer.get_weights()]
-
-    def set_weights(self, weights: list[np.ndarray]) -> None:
-        """Set all weights from a list like :meth:`get_weights` returns."""
-        counts = [len(layer.weights) for layer in self.layers]
-        if len(weights) != sum(counts):
-            raise ValueError(f"set_weights: got {len(weights)} arrays, the model has {sum(counts)}")
-        start = 0
-        for layer, count in zip(self.layers, counts):
-            layer.set_weights(weights[start:start + count])
-            start += count
-
-    # ----- saving (see dlcore.saving) -----------------------------------------------------------
-    def save(self, filepath, overwrite: bool = True) -> None:
-        """Save architecture, weights and compile settings to a ``.keras`` file (dlcore's own format)."""
-        from .. import saving
-        saving.save_model(self, filepath, overwrite=overwrite)
-
-    def save_weights(self, filepath, overwrite: bool = True) -> None:
-        """Save the weights to a ``.weights.h5`` (or ``.weights.npz``) file, as numpy arrays."""
-        from .. import saving
-        saving.save_weights(self, filepath, overwrite=overwrite)
-
-    def load_weights(self, filepath) -> None:
-        """Load weights saved by :meth:`save_weights` into this (built) model."""
-        from .. import saving
-        saving.load_weights(self, filepath)
 
     def get_config(self) -> dict:
         return {"name": self.name}
