@@ -141,8 +141,8 @@ class EarlyStopping(MonitorCallback):
     baseline : float, optional
         Training keeps counting patience until the value beats this baseline.
     restore_best_weights : bool
-        At the end, set the weights of the best epoch (Keras: only if training stopped early or
-        ran to the end with a better earlier epoch; here, as in Keras 3, whenever a best epoch is known).
+        At the end of training, set the weights of the best epoch seen (as Keras 3: whether or not
+        training stopped early).
     start_from_epoch : int
         Epochs to wait before watching at all (warm-up).
     """
