@@ -51,7 +51,7 @@ class Normalization(Layer):
         dtype = np.float64  # statistics kept in float64; forward casts them to the input's dtype
         ndim = len(input_shape)
         if any(not -ndim <= a < ndim for a in self.axis):
-            raise self.shape_error(input_shape, f"inputs with axis {self.axis}", f"axis out of range for {ndim}-D input")
+            raise self.shape_error(input_shape, f"inputs with axis {self.axis}", f"axis out of range for {ndim}-D")
         self._keep = tuple(sorted(a % ndim for a in self.axis))
         shape = [input_shape[d] if d in self._keep else 1 for d in range(ndim)]
         if self.input_mean is None:

@@ -19,7 +19,14 @@ import numpy as np
 
 from .. import activations
 from .recurrent import Recurrent
-from .recurrent_ops import add_state_grad, carry_masked, input_grads, project_inputs, recurrent_kernel_grad, recurrent_matmul
+from .recurrent_ops import (
+    add_state_grad,
+    carry_masked,
+    input_grads,
+    project_inputs,
+    recurrent_kernel_grad,
+    recurrent_matmul,
+)
 
 
 class GRU(Recurrent):
@@ -123,9 +130,9 @@ class GRU(Recurrent):
         if pre is None:  # sigmoid and tanh: from their outputs alone
             zr, cand = acts[..., :2 * n], acts[..., 2 * n:]
             return zr * (1 - zr), 1 - cand * cand
-        return (activations.backward(self.recurrent_activation, pre[..., :2 * n], acts[..., :2 * n],
-                                     np.ones_like(pre[..., :2 * n])),
-                activations.backward(self.activation, pre[..., 2 * n:], acts[..., 2 * n:], np.ones_like(pre[..., n:2 * n])))
+        ones = np.ones_like(pre)
+        return (activations.backward(self.recurrent_activation, pre[..., :2 * n], acts[..., :2 * n], ones[..., :2 * n]),
+                activations.backward(self.activation, pre[..., 2 * n:], acts[..., 2 * n:], ones[..., 2 * n:]))
 
     def _run_backward(self, dhs):
         xs, w, u, acts, pre, rec, hbuf = self._cache

@@ -11,7 +11,14 @@ import numpy as np
 
 from .. import activations
 from .recurrent import Recurrent
-from .recurrent_ops import add_state_grad, carry_masked, input_grads, project_inputs, recurrent_kernel_grad, recurrent_matmul
+from .recurrent_ops import (
+    add_state_grad,
+    carry_masked,
+    input_grads,
+    project_inputs,
+    recurrent_kernel_grad,
+    recurrent_matmul,
+)
 
 
 class SimpleRNN(Recurrent):
