@@ -10,27 +10,57 @@
 - ``Embedding`` (embedding.py): integer ``(n, T)`` → ``(n, T, dim)``
 - ``SimpleRNN``, ``LSTM``, ``GRU`` (simple_rnn.py, lstm.py, gru.py): ``(n, T, F)`` → ``(n, units)`` or ``(n, T, units)``
 - ``MultiHeadAttention`` (attention.py), ``TransformerBlock`` (transformer.py): ``(n, T, F)`` → ``(n, T, F)``
-- ``GlobalAveragePooling1D`` (global_pooling.py): ``(n, T, F)`` → ``(n, F)``
+- ``GlobalAveragePooling1D/2D``, ``GlobalMaxPooling1D/2D`` (global_pooling.py): ``(n, T, F)``, ``(n, H, W, F)`` → ``(n, F)``
+- ``Conv1D`` (conv1d.py): ``(n, T, C)`` → ``(n, T', filters)``; ``MaxPooling1D``, ``AveragePooling1D`` (pooling1d.py)
+- ``Conv2DTranspose`` (conv_transpose.py): ``(n, H, W, C)`` → ``(n, H * s, W * s, filters)``
+- ``UpSampling2D`` (upsampling.py), ``ZeroPadding2D`` (zero_padding.py): larger images
+- ``Reshape``, ``RepeatVector`` (reshape.py); ``LeakyReLU`` (leaky_relu.py); ``Rescaling`` (rescaling.py)
+- ``Normalization`` (feature_normalization.py): standardise with statistics from ``adapt(data)``
+- ``TimeDistributed`` (time_distributed.py), ``Bidirectional`` (bidirectional.py): wrappers
 """
 
 from .activation import Activation
 from .attention import MultiHeadAttention, scaled_dot_product_attention
 from .base import Layer
+from .bidirectional import Bidirectional
 from .conv import Conv2D
+from .conv1d import Conv1D
+from .conv_transpose import Conv2DTranspose
 from .dense import Dense
 from .dropout import Dropout
 from .embedding import Embedding
+from .feature_normalization import Normalization
 from .flatten import Flatten
-from .global_pooling import GlobalAveragePooling1D
+from .global_pooling import (  # noqa: I001
+           GlobalAveragePooling1D,
+           GlobalAveragePooling2D,
+           GlobalAvgPool1D,
+           GlobalAvgPool2D,
+           GlobalMaxPool1D,
+           GlobalMaxPool2D,
+           GlobalMaxPooling1D,
+           GlobalMaxPooling2D,
+)
 from .gru import GRU
 from .input import Input
+from .leaky_relu import LeakyReLU
 from .lstm import LSTM
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, AvgPool2D, MaxPool2D, MaxPooling2D
+from .pooling1d import AveragePooling1D, AvgPool1D, MaxPool1D, MaxPooling1D
+from .rescaling import Rescaling
+from .reshape import RepeatVector, Reshape
 from .simple_rnn import SimpleRNN
+from .time_distributed import TimeDistributed
 from .transformer import TransformerBlock
+from .upsampling import UpSampling2D
+from .zero_padding import ZeroPadding2D
 
-__all__ = ["GRU", "LSTM", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv2D", "Dense",
-           "Dropout", "Embedding", "Flatten", "GlobalAveragePooling1D", "Input", "Layer", "LayerNormalization",
-           "MaxPool2D", "MaxPooling2D", "MultiHeadAttention", "SimpleRNN", "TransformerBlock",
+__all__ = ["GRU", "LSTM", "Activation", "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D",
+           "BatchNormalization", "Bidirectional", "Conv1D", "Conv2D", "Conv2DTranspose", "Dense", "Dropout",
+           "Embedding", "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D",
+           "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+           "Input", "Layer", "LayerNormalization", "LeakyReLU", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
+           "MaxPooling2D", "MultiHeadAttention", "Normalization", "RepeatVector", "Rescaling", "Reshape",
+           "SimpleRNN", "TimeDistributed", "TransformerBlock", "UpSampling2D", "ZeroPadding2D",
            "scaled_dot_product_attention"]
