@@ -10,7 +10,7 @@
 - ``Embedding`` (embedding.py): integer ``(n, T)`` → ``(n, T, dim)``
 - ``SimpleRNN``, ``LSTM``, ``GRU`` (simple_rnn.py, lstm.py, gru.py): ``(n, T, F)`` → ``(n, units)`` or ``(n, T, units)``
 - ``MultiHeadAttention`` (attention.py), ``TransformerBlock`` (transformer.py): ``(n, T, F)`` → ``(n, T, F)``
-- ``GlobalAveragePooling1D/2D``, ``GlobalMaxPooling1D/2D`` (global_pooling.py): ``(n, T, F)``, ``(n, H, W, F)`` → ``(n, F)``
+- ``GlobalAveragePooling1D/2D``, ``GlobalMaxPooling1D/2D`` (global_pooling.py): ``(n, ..., F)`` → ``(n, F)``
 - ``Conv1D`` (conv1d.py): ``(n, T, C)`` → ``(n, T', filters)``; ``MaxPooling1D``, ``AveragePooling1D`` (pooling1d.py)
 - ``Conv2DTranspose`` (conv_transpose.py): ``(n, H, W, C)`` → ``(n, H * s, W * s, filters)``
 - ``UpSampling2D`` (upsampling.py), ``ZeroPadding2D`` (zero_padding.py): larger images
@@ -31,16 +31,7 @@ from .dropout import Dropout
 from .embedding import Embedding
 from .feature_normalization import Normalization
 from .flatten import Flatten
-from .global_pooling import (  # noqa: I001
-           GlobalAveragePooling1D,
-           GlobalAveragePooling2D,
-           GlobalAvgPool1D,
-           GlobalAvgPool2D,
-           GlobalMaxPool1D,
-           GlobalMaxPool2D,
-           GlobalMaxPooling1D,
-           GlobalMaxPooling2D,
-)
+from .global_pooling import GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D
 from .gru import GRU
 from .input import Input
 from .leaky_relu import LeakyReLU
@@ -55,6 +46,9 @@ from .time_distributed import TimeDistributed
 from .transformer import TransformerBlock
 from .upsampling import UpSampling2D
 from .zero_padding import ZeroPadding2D
+
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D  # Keras' aliases
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 
 __all__ = ["GRU", "LSTM", "Activation", "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D",
            "BatchNormalization", "Bidirectional", "Conv1D", "Conv2D", "Conv2DTranspose", "Dense", "Dropout",
