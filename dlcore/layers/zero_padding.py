@@ -46,8 +46,9 @@ def _pads(padding) -> tuple[tuple[int, int], tuple[int, int]]:
         return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0
     if ok(padding):
         return (int(padding),) * 2, (int(padding),) * 2
-    if len(padding) == 2 and all(ok(v) for v in padding):
+    pair = isinstance(padding, (tuple, list)) and len(padding) == 2
+    if pair and all(ok(v) for v in padding):
         return (int(padding[0]),) * 2, (int(padding[1]),) * 2
-    if len(padding) == 2 and all(len(p) == 2 and all(ok(v) for v in p) for p in padding):
+    if pair and all(isinstance(p, (tuple, list)) and len(p) == 2 and all(ok(v) for v in p) for p in padding):
         return tuple(int(v) for v in padding[0]), tuple(int(v) for v in padding[1])
     raise ValueError(f"ZeroPadding2D: padding must be an int >= 0, a pair of them or a pair of pairs, got {padding!r}")
