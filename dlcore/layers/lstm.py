@@ -159,11 +159,11 @@ class LSTM(Recurrent):
             dsig *= acts[..., :3 * n]
             g = acts[..., 3 * n:]
             return dsig, 1 - g * g, 1 - tanh_c * tanh_c
-        ones = np.ones_like(tanh_c)
+        ones = np.ones_like(pre)  # "linear" returns these ones themselves: one slice per derivative
         rec, act = self.recurrent_activation, self.activation
-        return (activations.backward(rec, pre[..., :3 * n], acts[..., :3 * n], np.ones_like(pre[..., :3 * n])),
-                activations.backward(act, pre[..., 3 * n:], acts[..., 3 * n:], ones),
-                activations.backward(act, cbuf[1:], tanh_c, ones))
+        return (activations.backward(rec, pre[..., :3 * n], acts[..., :3 * n], ones[..., :3 * n]),
+                activations.backward(act, pre[..., 3 * n:], acts[..., 3 * n:], ones[..., 3 * n:]),
+                activations.backward(act, cbuf[1:], tanh_c, np.ones_like(tanh_c)))
 
     def _run_backward(self, dhs):
         xs, w, u, acts, pre, hbuf, cbuf, tanh_c = self._cache
