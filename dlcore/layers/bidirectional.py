@@ -52,6 +52,8 @@ class Bidirectional(Layer):
         if self.backward_layer.return_sequences != layer.return_sequences:
             raise ValueError("Bidirectional: layer and backward_layer need the same return_sequences")
         self.merge_mode = merge_mode
+        for lay in (self.forward_layer, self.backward_layer):  # as Keras: padded steps output zeros
+            lay.zero_output_for_mask = lay.return_sequences
 
     def _pairs(self):
         return (("forward", self.forward_layer), ("backward", self.backward_layer))

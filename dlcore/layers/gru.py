@@ -43,7 +43,7 @@ class GRU(Recurrent):
         Size of the hidden state ``h``.
     activation, recurrent_activation : str or None
         Names from :mod:`dlcore.activations` for the candidate (``"tanh"``) and for z, r (``"sigmoid"``).
-    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed
+    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
         As :class:`~dlcore.layers.recurrent.Recurrent`. Recurrent dropout masks ``h_{t-1}`` in the
         recurrent product only; the direct path ``z * h_{t-1}`` uses the undropped state (as Keras).
     input_shape : tuple of int, optional
@@ -63,10 +63,10 @@ class GRU(Recurrent):
     def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
                  return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None,
-                 input_shape=None, name: str | None = None):
+                 zero_output_for_mask: bool = False, input_shape=None, name: str | None = None):
         super().__init__(units, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-                         input_shape=input_shape, name=name)
+                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
         activations.get(activation), activations.get(recurrent_activation)  # fail now on a typo
         self.activation, self.recurrent_activation = activation, recurrent_activation
 

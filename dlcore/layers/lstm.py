@@ -48,7 +48,7 @@ class LSTM(Recurrent):
     activation, recurrent_activation : str or None
         Names from :mod:`dlcore.activations` for the candidate and ``c`` (``"tanh"``) and for
         the gates i, f, o (``"sigmoid"``).
-    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed
+    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
         As :class:`~dlcore.layers.recurrent.Recurrent`; ``return_state`` gives ``[out, h_T, c_T]``.
     input_shape : tuple of int, optional
         ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
@@ -71,10 +71,10 @@ class LSTM(Recurrent):
     def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
                  return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None,
-                 input_shape=None, name: str | None = None):
+                 zero_output_for_mask: bool = False, input_shape=None, name: str | None = None):
         super().__init__(units, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-                         input_shape=input_shape, name=name)
+                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
         activations.get(activation), activations.get(recurrent_activation)  # fail now on a typo
         self.activation, self.recurrent_activation = activation, recurrent_activation
 

@@ -49,6 +49,9 @@ class Recurrent(Layer):
         :class:`~dlcore.layers.recurrent_ops.DropoutMasks` for freezing them.
     seed : int, optional
         Seed of the dropout masks' own generator.
+    zero_output_for_mask : bool
+        With a padding ``mask``, output zeros at masked steps instead of the carried state
+        (Keras' option; ``Bidirectional`` switches it on with ``return_sequences``).
     input_shape : tuple of int, optional
         ``(time, features)`` of one sample; ``time`` may be ``None`` (sequences of any length).
     name : str, optional
@@ -72,7 +75,8 @@ class Recurrent(Layer):
 
     def __init__(self, units: int, return_sequences: bool = False, return_state: bool = False,
                  go_backwards: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 seed: int | None = None, input_shape=None, name: str | None = None):
+                 seed: int | None = None, zero_output_for_mask: bool = False, input_shape=None,
+                 name: str | None = None):
         super().__init__(name=name)
         # (time, features); time may be None for variable-length sequences, as in Keras
         self.input_shape = None if input_shape is None else tuple(None if d is None else int(d) for d in input_shape)
@@ -80,7 +84,7 @@ class Recurrent(Layer):
             raise ValueError(f"{type(self).__name__}: units must be a positive integer, got {units!r}")
         self.units = int(units)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
-        self.go_backwards = bool(go_backwards)
+        self.go_backwards, self.zero_output_for_mask = bool(go_backwards), bool(zero_output_for_mask)
         # Keras' implementation=1 (one mask per gate block) is what recurrent_dropout switches on
         blocks = self.gates if recurrent_dropout else 1
         self.dropout_masks = DropoutMasks(dropout, recurrent_dropout, blocks, seed, type(self).__name__)
@@ -136,12 +140,18 @@ class Recurrent(Layer):
         self.state_grads = None
         self._out_shape = (x.shape[0], x.shape[1], self.units) if self.return_sequences else (x.shape[0], self.units)
         out = self.states.copy() if self.return_sequences else hs[-1].copy()
+        if self.zero_output_for_mask and self._step_mask is not None:
+            out *= self._output_mask()
         return [out, *(s.copy() for s in self._final_states())] if self.return_state else out
 
     def __call__(self, x, training=False, mask=None):
         out = self.forward(x, training=training, mask=mask)
         record(self, x, out)
         return out
+
+    def _output_mask(self) -> np.ndarray:
+        """The padding mask shaped like the output: ``(batch, time, 1)`` or ``(batch, 1)`` (the last step)."""
+        return self._step_mask.transpose(1, 0, 2) if self.return_sequences else self._step_mask[-1]
 
     def _final_states(self) -> list[np.ndarray]:
         """``[h_T]`` (the LSTM adds ``c_T``), each ``(batch, units)``."""
@@ -176,6 +186,8 @@ class Recurrent(Layer):
         if dout.shape != self._out_shape:
             raise ValueError(f"{self.describe()}: backward got dout of shape {dout.shape}, expected {self._out_shape} "
                              f"(the shape forward returned; return_sequences={self.return_sequences})")
+        if self.zero_output_for_mask and self._step_mask is not None:
+            dout = dout * self._output_mask()  # a new array: dout stays untouched
         # dhs[t] starts as the gradient arriving at h_t from the output; the subclass adds
         # the part flowing back from step t + 1 and so turns it into the total dL/dh_t.
         if self.return_sequences:

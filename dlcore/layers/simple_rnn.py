@@ -34,7 +34,7 @@ class SimpleRNN(Recurrent):
         Size of the hidden state ``h``.
     activation : str or None
         Name from :mod:`dlcore.activations`; ``"tanh"`` as in Keras, ``None`` is linear.
-    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed
+    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
         As :class:`~dlcore.layers.recurrent.Recurrent` (one input and one recurrent mask, as Keras).
     input_shape : tuple of int, optional
         ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
@@ -51,10 +51,11 @@ class SimpleRNN(Recurrent):
 
     def __init__(self, units: int, activation: str | None = "tanh", return_sequences: bool = False,
                  return_state: bool = False, go_backwards: bool = False, dropout: float = 0.0,
-                 recurrent_dropout: float = 0.0, seed: int | None = None, input_shape=None, name: str | None = None):
+                 recurrent_dropout: float = 0.0, seed: int | None = None, zero_output_for_mask: bool = False,
+                 input_shape=None, name: str | None = None):
         super().__init__(units, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-                         input_shape=input_shape, name=name)
+                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
         activations.get(activation)  # fail now, not at the first forward, on a typo
         self.activation = activation
 
