@@ -97,7 +97,7 @@ class MeanSquaredError(Loss):
     name = "mse"
 
     def _value(self, y_true, y_pred):
-        return np.mean((y_pred - y_true) ** 2, axis=tuple(range(1, y_pred.ndim)) or None)
+        return np.mean((y_pred - y_true) ** 2, axis=tuple(range(1, y_pred.ndim)))
 
     def _gradient(self, y_true, y_pred):
         return 2.0 * (y_pred - y_true) / y_pred.size
@@ -113,7 +113,7 @@ class BinaryCrossentropy(Loss):
     name = "binary_crossentropy"
 
     def _value(self, y, p):
-        axes = tuple(range(1, p.ndim)) or None
+        axes = tuple(range(1, p.ndim))
         if self.from_logits:
             return np.mean(np.maximum(p, 0) - p * y + np.log1p(np.exp(-np.abs(p))), axis=axes)
         p = np.clip(p, EPSILON, 1 - EPSILON)

@@ -168,3 +168,15 @@ def test_values_and_weighted_values_match_keras(name, keras_name):
     assert loss(y, p, sample_weight=w) == pytest.approx(float(theirs(y, p, sample_weight=w)), rel=1e-6)
     per_sample = getattr(keras.losses, "mean_squared_error" if name == "mse" else name)(y, p)
     np.testing.assert_allclose(loss.per_sample(y, p), keras.ops.convert_to_numpy(per_sample), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["mse", "binary_crossentropy"])
+def test_one_dimensional_labels_are_one_sample_each(name):
+    """A vector of n labels is n samples: per-sample losses of shape (n,), weights per entry (chapter 5 does this)."""
+    loss = losses.get(name)
+    y, p = np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.2, 0.4])
+    per_sample = loss.per_sample(y, p)
+    assert per_sample.shape == (3,)
+    assert np.isclose(loss(y, p), per_sample.mean())
+    assert np.isclose(loss(y, p, sample_weight=[1.0, 0.0, 0.0]), per_sample[0] / 3)
+    assert np.allclose(loss.per_sample(y[:, None], p[:, None]), per_sample)
