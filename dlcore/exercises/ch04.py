@@ -83,7 +83,7 @@ def _check_no_mutation(f):
 
 
 register(Exercise(
-    id="ch04.mlp_forward", title="A 2-layer forward pass", kind="implement",
+    id="ch04.mlp_forward", answer="mlp_forward", title="A 2-layer forward pass", kind="implement",
     solution=mlp_forward, tests=[
         Check("a batch of 5 samples gives a (5, 2) array whose rows sum to 1", _check_small_batch,
               hint="X @ W1 is (n, h); after the output layer you have (n, K). Normalise along axis=1, "
@@ -133,7 +133,7 @@ def _check_count_value(answer):
 
 
 register(Exercise(
-    id="ch04.param_count", title="Count the parameters", kind="predict",
+    id="ch04.param_count", answer="n_params", title="Count the parameters", kind="predict",
     solution=digits_mlp_parameter_count(), tests=[
         Check("is a whole number", _check_count_is_integer, hint="A parameter count is an integer, e.g. 1234."),
         Check("is the number of weights and biases", _check_count_value,
@@ -175,7 +175,7 @@ def _shape_check(key, mistakes):
 
 
 register(Exercise(
-    id="ch04.layer_shapes", title="Shapes through a layer stack", kind="predict",
+    id="ch04.layer_shapes", answer="shapes", title="Shapes through a layer stack", kind="predict",
     solution=layer_stack_shapes(), tests=[
         Check("shape of the network's output", _shape_check("output", {
             (3,): "the batch axis is kept: one row of 3 probabilities per sample",
@@ -222,7 +222,7 @@ _SHAPE_WHY = {
 
 
 register(Exercise(
-    id="ch04.shape_statement", title="Which statement about shapes is right?", kind="choice",
+    id="ch04.shape_statement", answer="statement", title="Which statement about shapes is right?", kind="choice",
     solution=right_shape_statement(), tests=[
         Check("the right statement", lambda a: expect.choice(a, right_shape_statement(), _SHAPE_WHY),
               hint="Ask of each statement: does this array's shape involve n, the number of samples?"),
@@ -289,7 +289,7 @@ def _check_accuracy(answer):
 
 
 register(Exercise(
-    id="ch04.uat_width", title="How wide must the network be?", kind="tune",
+    id="ch04.uat_width", answer="uat_width", title="How wide must the network be?", kind="tune",
     solution=smallest_width(), tests=[
         Check(f"uses at most {UAT_BUDGET} hidden units", _check_budget,
               hint="Wider always helps here, but the budget is part of the task."),

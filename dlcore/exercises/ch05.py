@@ -83,7 +83,7 @@ def _bce_soft_columns(f):
 
 
 register(Exercise(
-    id="ch05.bce_from_logits", title="Binary cross-entropy from logits", kind="implement",
+    id="ch05.bce_from_logits", answer="binary_crossentropy_from_logits", title="Binary cross-entropy from logits", kind="implement",
     solution=binary_crossentropy_from_logits, tests=[
         Check("matches the reference on random logits", _bce_random,
               hint="Per entry the loss is max(z, 0) − z·y + log(1 + exp(−|z|)); return its mean."),
@@ -142,7 +142,7 @@ def _cce_extremes(f):
 
 
 register(Exercise(
-    id="ch05.categorical_crossentropy", title="Categorical cross-entropy over a batch", kind="implement",
+    id="ch05.categorical_crossentropy", answer="categorical_crossentropy", title="Categorical cross-entropy over a batch", kind="implement",
     solution=categorical_crossentropy, tests=[
         Check("one example: −log 0.7", _cce_one, hint="Only the probability of the true class counts."),
         Check("matches the reference on a batch of 6 examples and 4 classes", _cce_random,
@@ -185,7 +185,7 @@ def _bce4_value(answer):
 
 
 register(Exercise(
-    id="ch05.bce_value", title="Predict a binary cross-entropy", kind="predict",
+    id="ch05.bce_value", answer="answer_bce", title="Predict a binary cross-entropy", kind="predict",
     solution=_BCE4, tests=[
         Check("is a number", _bce4_is_number, hint="Write a number, e.g. answer_bce = 0.25."),
         Check("the value, to 3 significant digits", _bce4_value,
@@ -202,7 +202,7 @@ def gaussian_nll_choice():
 
 
 register(Exercise(
-    id="ch05.gaussian_nll", title="Which loss is a Gaussian likelihood?", kind="choice",
+    id="ch05.gaussian_nll", answer="answer_loss", title="Which loss is a Gaussian likelihood?", kind="choice",
     solution=gaussian_nll_choice(), tests=[
         Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_loss = \"a\"."),
         Check("the right loss", lambda a: expect.choice(a, gaussian_nll_choice()),

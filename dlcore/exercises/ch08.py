@@ -95,7 +95,7 @@ def _check_std_no_mutation(f):
 
 
 register(Exercise(
-    id="ch08.standardize", title="Standardize with training statistics", kind="implement",
+    id="ch08.standardize", answer="standardize", title="Standardize with training statistics", kind="implement",
     solution=standardize, tests=[
         Check("returns a pair of arrays with the input shapes", _check_std_shapes,
               hint="return X_train_s, X_test_s — two arrays of the same shapes as the inputs."),
@@ -240,7 +240,7 @@ def _check_step_no_mutation(f):
 
 
 register(Exercise(
-    id="ch08.train_step", title="One gradient-descent step of the spiral network", kind="implement",
+    id="ch08.train_step", answer="train_step", title="One gradient-descent step of the spiral network", kind="implement",
     solution=train_step, tests=[
         Check("returns (new_params, loss) with the right keys and shapes", _check_step_format,
               hint="return {'W1': ..., 'b1': ..., 'W2': ..., 'b2': ...}, loss"),
@@ -289,7 +289,7 @@ def _check_count(answer):
 
 
 register(Exercise(
-    id="ch08.param_count", title="Count the parameters of a deeper network", kind="predict",
+    id="ch08.param_count", answer="answer_params", title="Count the parameters of a deeper network", kind="predict",
     solution=deeper_spiral_parameter_count(), tests=[
         Check("is a whole number", _count_value, hint="A parameter count is an integer, e.g. 1234."),
         Check("is what summary() reports as trainable parameters", _check_count,
@@ -325,7 +325,7 @@ _EVALUATION_WHY = {
 
 
 register(Exercise(
-    id="ch08.valid_evaluation", title="Which evaluation can you trust?", kind="choice",
+    id="ch08.valid_evaluation", answer="answer_evaluation", title="Which evaluation can you trust?", kind="choice",
     solution=valid_evaluation(), tests=[
         Check("the valid evaluation", lambda a: expect.choice(a, valid_evaluation(), _EVALUATION_WHY),
               hint="Ask of each procedure: did anything about the 120 test points influence the model, the "
@@ -405,7 +405,7 @@ def _check_target(answer):
 
 
 register(Exercise(
-    id="ch08.spiral_tune", title="Reach 95 % within a budget", kind="tune",
+    id="ch08.spiral_tune", answer="spiral_settings", title="Reach 95 % within a budget", kind="tune",
     solution=spiral_settings(), tests=[
         Check(f"costs at most {SPIRAL_BUDGET:,} hidden units × epochs", _check_budget,
               hint="64 units for 3000 epochs cost 192,000: far too much. Try fewer epochs first."),

@@ -95,7 +95,7 @@ def _dropout_shape_and_input(f):
 
 
 register(Exercise(
-    id="ch09.dropout_forward", title="Inverted dropout", kind="implement",
+    id="ch09.dropout_forward", answer="dropout_forward", title="Inverted dropout", kind="implement",
     solution=dropout_forward, tests=[
         Check("inference (training=False) returns x unchanged", _dropout_inference,
               hint="At inference dropout is the identity: return x. The 1/(1 − rate) scaling happens in training."),
@@ -215,7 +215,7 @@ def _l2_mean(f):
 
 
 register(Exercise(
-    id="ch09.l2_gradient", title="The gradient of an L2-regularized loss", kind="implement",
+    id="ch09.l2_gradient", answer="l2_regularized_gradient", title="The gradient of an L2-regularized loss", kind="implement",
     solution=l2_regularized_gradient, tests=[
         Check("returns (dw of shape (d,), db a number)", _l2_shapes, hint="return dw, db"),
         Check("lam = 0: the gradient of the mean squared error", _l2_no_penalty,
@@ -247,7 +247,7 @@ _BATCHNORM_WHY = {
 
 
 register(Exercise(
-    id="ch09.batchnorm_statement", title="What batch normalization does", kind="choice",
+    id="ch09.batchnorm_statement", answer="answer_bn", title="What batch normalization does", kind="choice",
     solution=batchnorm_choice(), tests=[
         Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_bn = \"a\"."),
         Check("the right statement", lambda a: expect.choice(a, batchnorm_choice(), _BATCHNORM_WHY),
@@ -324,7 +324,7 @@ def _lam_reaches_target(answer):
 
 
 register(Exercise(
-    id="ch09.tune_l2", title="Tune the L2 strength", kind="tune",
+    id="ch09.tune_l2", answer="lam_answer", title="Tune the L2 strength", kind="tune",
     solution=a_good_l2_strength(), tests=[
         Check("is a number ≥ 0", _lam_is_number, hint="Write a number, e.g. lam_answer = 0.01."),
         Check(f"test MSE on 5,000 fresh points ≤ {TARGET_MSE}", _lam_reaches_target,

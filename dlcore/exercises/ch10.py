@@ -81,7 +81,7 @@ def _shape_spatial(answer):
 
 
 register(Exercise(
-    id="ch10.conv_output_shape", title="The output shape of a conv layer", kind="predict",
+    id="ch10.conv_output_shape", answer="answer_shape", title="The output shape of a conv layer", kind="predict",
     solution=_SHAPE, tests=[
         Check("is a shape: a tuple of four whole numbers", _shape_is_tuple,
               hint="Write a tuple such as (16, 10, 10, 8)."),
@@ -230,7 +230,7 @@ def _conv_no_mutation(f):
 
 
 register(Exercise(
-    id="ch10.conv2d_forward", title="A convolution layer's forward pass by hand", kind="implement",
+    id="ch10.conv2d_forward", answer="conv2d_forward", title="A convolution layer's forward pass by hand", kind="implement",
     solution=conv2d_forward, tests=[
         Check("the chapter's edge example: columns [0, −3, −3, 0]", _conv_edge,
               hint="out[n, i, j, f] = b[f] + Σ over u, v, c of x[n, i·S + u, j·S + v, c] · w[u, v, c, f]; "
@@ -365,7 +365,7 @@ def _pool_no_mutation(f):
 
 
 register(Exercise(
-    id="ch10.maxpool_backward", title="The backward pass of max pooling", kind="implement",
+    id="ch10.maxpool_backward", answer="maxpool_backward", title="The backward pass of max pooling", kind="implement",
     solution=maxpool_backward, tests=[
         Check("one window by hand: [[1, 3], [2, 0]], upstream gradient 5", _pool_one_window,
               hint="Only the 3 was passed on by the forward pass, so only it receives the 5."),
@@ -418,7 +418,7 @@ def _params_value(answer):
 
 
 register(Exercise(
-    id="ch10.conv_param_count", title="Count a conv layer's parameters", kind="predict",
+    id="ch10.conv_param_count", answer="n_params", title="Count a conv layer's parameters", kind="predict",
     solution=_PARAMS, tests=[
         Check("is a whole number", _params_is_number, hint="Write a number, e.g. n_params = 1234."),
         Check("the count", _params_value,
@@ -447,7 +447,7 @@ _POOLING_WHY = {
 
 
 register(Exercise(
-    id="ch10.pooling_parameters", title="What pooling does to the parameter count", kind="choice",
+    id="ch10.pooling_parameters", answer="answer_pooling", title="What pooling does to the parameter count", kind="choice",
     solution=pooling_statement(), tests=[
         Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_pooling = \"a\"."),

@@ -163,7 +163,7 @@ def _att_stable(f):
 
 
 register(Exercise(
-    id="ch12.attention", title="Scaled dot-product attention with a mask", kind="implement",
+    id="ch12.attention", answer="attention", title="Scaled dot-product attention with a mask", kind="implement",
     solution=attention, tests=[
         Check("returns (out, weights) with shapes (T_q, d_v) and (T_q, T_k)", _att_shapes,
               hint="scores = Q @ Kᵀ has one row per query and one column per key; out = weights @ V."),
@@ -259,7 +259,7 @@ def _mask_in_attention(f):
 
 
 register(Exercise(
-    id="ch12.causal_mask", title="The causal mask", kind="implement",
+    id="ch12.causal_mask", answer="causal_mask", title="The causal mask", kind="implement",
     solution=causal_mask, tests=[
         Check("a boolean array of shape (T, T)", _mask_dtype_shape,
               hint="np.ones((T, T), dtype=bool) is a start."),
@@ -308,7 +308,7 @@ def _shape_value(answer):
 
 
 register(Exercise(
-    id="ch12.weights_shape", title="The shape of the attention weights", kind="predict",
+    id="ch12.weights_shape", answer="answer_shape", title="The shape of the attention weights", kind="predict",
     solution=attention_weights_shape(), tests=[
         Check("is a tuple of integers", _shape_is_tuple, hint="Write e.g. answer_shape = (32, 10)."),
         Check("the shape", _shape_value,
@@ -337,7 +337,7 @@ _BERT_GPT_WHY = {
 
 
 register(Exercise(
-    id="ch12.bert_vs_gpt", title="BERT versus GPT", kind="choice",
+    id="ch12.bert_vs_gpt", answer="answer_bert_gpt", title="BERT versus GPT", kind="choice",
     solution=bert_gpt_statement(), tests=[
         Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_bert_gpt = \"a\"."),
