@@ -43,6 +43,8 @@ def _load_all() -> None:
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("ch"):
             importlib.import_module(f"{__name__}.{info.name}")
+    from .fresh import attach
+    attach(_REGISTRY.values())
 
 
 def all_exercises() -> list[Exercise]:

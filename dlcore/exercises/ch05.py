@@ -30,7 +30,8 @@ def _one_number(value, name="your function"):
 def _same_number(value, expected, rtol=1e-7, atol=1e-10, what=""):
     got = _one_number(value)
     if not np.isclose(got, expected, rtol=rtol, atol=atol):
-        raise AssertionError(f"got {got:.6g}, expected {expected:.6g}{what}")
+        shown_got, shown_want = expect.differ(got, expected)
+        raise AssertionError(f"got {shown_got}, expected {shown_want}{what}")
 
 
 def _softmax(z):
@@ -82,6 +83,12 @@ def _bce_soft_columns(f):
     _same_number(f(y, z), binary_crossentropy_from_logits(y, z))
 
 
+def _bce_one_dimensional(f):
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    z = np.array([2.0, -1.0, -0.5, 4.0, 3.0])
+    _same_number(f(y, z), binary_crossentropy_from_logits(y, z), what=" for a 1-D batch of shape (5,)")
+
+
 register(Exercise(
     id="ch05.bce_from_logits", answer="binary_crossentropy_from_logits", title="Binary cross-entropy from logits", kind="implement",
     solution=binary_crossentropy_from_logits, tests=[
@@ -91,6 +98,8 @@ register(Exercise(
               hint="Never compute σ(z) and then its log, and never call exp on a positive number: "
                    "use log1p(exp(−|z|)). Clipping probabilities gives 16.1 instead of 1000."),
         Check("mean over the batch, not the sum", _bce_mean, hint="Use np.mean, not np.sum."),
+        Check("a 1-D batch, shape (5,)", _bce_one_dimensional,
+              hint="np.mean(...) with no axis averages over every entry, whatever the number of axes."),
         Check("soft labels and several outputs, shape (5, 3)", _bce_soft_columns,
               hint="Average over every entry of the (n, k) array; y may be any number in [0, 1]."),
     ]))

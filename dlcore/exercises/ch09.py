@@ -38,10 +38,7 @@ def _dropout_inference(f):
 
 def _dropout_values(f):
     x = _positive_batch(92)
-    original = x.copy()
     out = expect.array(f(x, 0.3, np.random.default_rng(1), training=True), shape=x.shape)
-    if not np.array_equal(x, original):
-        raise AssertionError("your function changed its input x in place; return a new array (x * mask / ...)")
     dropped = out == 0
     kept = ~dropped
     if not dropped.any():
@@ -84,14 +81,23 @@ def _dropout_fresh_mask(f):
 
 def _dropout_shape_and_input(f):
     x = _positive_batch(93, shape=(4, 5, 6))
-    original = x.copy()
-    out = expect.array(f(x, 0.25, np.random.default_rng(5), training=True), shape=x.shape)
-    if not np.array_equal(x, original):
-        raise AssertionError("your function changed its input x in place; return a new array (x * mask / ...)")
+    expect.array(f(x, 0.25, np.random.default_rng(5), training=True), shape=x.shape)
     same = expect.array(f(x, 0.0, np.random.default_rng(6), training=True), shape=x.shape)
     if not np.allclose(same, x):
         raise AssertionError("with rate = 0 nothing should change")
-    del out
+
+
+def _dropout_independent(f):
+    x = np.ones((200, 300))
+    dropped = expect.array(f(x, 0.5, np.random.default_rng(7), training=True), shape=x.shape) == 0
+    rows_all_or_none = np.mean(dropped.all(axis=1) | (~dropped).all(axis=1))
+    cols_all_or_none = np.mean(dropped.all(axis=0) | (~dropped).all(axis=0))
+    if rows_all_or_none > 0.5 or cols_all_or_none > 0.5:
+        raise AssertionError("whole rows (or columns) are dropped or kept together: draw one coin per ENTRY, "
+                             "rng.random(x.shape), not one per row or per feature")
+    if np.mean(np.all(dropped == dropped[0], axis=1)) > 0.5:
+        raise AssertionError("every row of the batch has the same mask: draw a mask of the whole shape x.shape, "
+                             "not one of shape x.shape[1:] shared by the batch")
 
 
 register(Exercise(
@@ -105,7 +111,9 @@ register(Exercise(
               hint="keep = rng.random(x.shape) >= rate keeps each entry with probability 1 − rate."),
         Check("a fresh mask from rng at every call", _dropout_fresh_mask,
               hint="Draw the mask inside the function from the rng you are given; do not create a generator."),
-        Check("any shape, rate = 0, and x is not modified", _dropout_shape_and_input,
+        Check("each entry is dropped on its own (not whole rows, not one mask for the batch)", _dropout_independent,
+              hint="keep = rng.random(x.shape) >= rate: one random number per entry of x."),
+        Check("any shape and rate = 0", _dropout_shape_and_input,
               hint="Use rng.random(x.shape) and return x * keep / (1 − rate), a new array; avoid x *= ..."),
     ]))
 

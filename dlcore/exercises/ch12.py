@@ -162,6 +162,21 @@ def _att_stable(f):
     expect.close(out, want_out, rtol=1e-7, atol=1e-10, name="out for large scores")
 
 
+def _att_row_scales(f):
+    # valid scores, but on very different scales per row: one global maximum makes row 2 exp(−2970) = 0 → 0/0
+    Q, K = np.array([[100.0], [1.0]]), np.array([[30.0], [29.0], [-5.0]])
+    V = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    want_out, want_w = attention(Q, K, V)
+    with np.errstate(all="ignore"):
+        out, weights = _pair(f(Q, K, V))
+    if isinstance(weights, np.ndarray) and weights.shape == (2, 3) and np.any(np.isnan(weights[1])):
+        raise AssertionError("the second query's weights are NaN although its scores (30, 29, −5) are ordinary: "
+                             "you subtracted ONE maximum for the whole array (3000, from the first row), so every "
+                             "exp of the second row underflows to 0 and 0/0 = NaN")
+    expect.close(weights, want_w, rtol=1e-7, atol=1e-10, name="weights for rows on different scales")
+    expect.close(out, want_out, rtol=1e-7, atol=1e-10, name="out for rows on different scales")
+
+
 register(Exercise(
     id="ch12.attention", answer="attention", title="Scaled dot-product attention with a mask", kind="implement",
     solution=attention, tests=[
@@ -179,6 +194,8 @@ register(Exercise(
               hint="np.where broadcasts the mask against the scores for you."),
         Check("no overflow for scores around 1000", _att_stable,
               hint="Subtract scores.max(axis=-1, keepdims=True) before np.exp."),
+        Check("rows on very different scales: each row's own maximum", _att_row_scales,
+              hint="Subtract each ROW's maximum, scores.max(axis=-1, keepdims=True), not scores.max()."),
     ]))
 
 

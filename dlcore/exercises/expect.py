@@ -125,10 +125,12 @@ def number(value, expected: float, rtol: float = 1e-6, atol: float = 0.0, name: 
 
 
 def _format(value, spec: str) -> str:
-    try:
-        return format(float(value) if spec else value, spec) if spec else str(value)
-    except (TypeError, ValueError):
-        return fmt(value)
+    for shown in (value, float(value)):
+        try:
+            return format(shown, spec)
+        except (TypeError, ValueError):
+            continue
+    return fmt(value)
 
 
 def equal(value, expected, name: str = "your answer", mistakes: Mapping | None = None) -> None:
@@ -197,6 +199,10 @@ def same(got, want, name: str = "your function", rtol: float = 1e-6, atol: float
             raise AssertionError(f"{name} returned {describe(got)}; expected a dict with the keys {sorted(want)}")
         for k in want:
             same(got[k], want[k], f"{name}[{k!r}]", rtol, atol)
+    elif isinstance(want, np.ndarray) and want.dtype == bool:
+        if not (isinstance(got, np.ndarray) and got.shape == want.shape and np.array_equal(got, want)):
+            raise AssertionError(f"{name} returned {describe(got)}; expected a boolean array of shape {want.shape} "
+                                 "equal to the reference")
     elif isinstance(want, np.ndarray) and want.ndim:
         close(got, want, rtol=rtol, atol=atol, name=name)
     else:
