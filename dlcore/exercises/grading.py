@@ -200,6 +200,8 @@ def _stopped_message(why: str, budget: float) -> str:
     if why == "timeout":
         return (f"your code did not finish within the check's time budget of {budget:g} s "
                 "— is there an endless loop?")
+    if why == "missing":
+        return "the notebook does not define it (did the exercise cell run without an error?)"
     if why == "budget":
         return "not run: the time budget was used up by an earlier test"
     if why.startswith(("exit", "signal")):

@@ -191,6 +191,15 @@ def serve(answer, rfd: int, wfd: int) -> None:
         send(wfd, handle(answer, request, decoder, encoder))
 
 
+def _die_with_parent():
+    """On Linux, the kernel kills the child when its parent dies: no orphan keeps looping."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 — not Linux
+        pass
+
+
 def _limit_blas_threads():
     """One BLAS thread in the child: a BLAS thread pool does not survive ``fork`` in every library."""
     try:
@@ -226,6 +235,7 @@ class ForkedAnswer:
                 os.close(to_child_w)
                 os.close(from_child_r)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                _die_with_parent()
                 _limit_blas_threads()
                 serve(self.answer, to_child_r, from_child_w)
             except BaseException:  # noqa: BLE001
@@ -235,28 +245,30 @@ class ForkedAnswer:
         os.close(to_child_r)
         os.close(from_child_w)
         self.pid, self.wfd, self.rfd = pid, to_child_w, from_child_r
-        self.encoder, self.decoder = plain.Encoder(), plain.Decoder()
 
     def request(self, req: dict) -> dict:
-        if self.remaining <= 0:
-            return {"stopped": "budget"}
-        if self.pid is None:
-            self._spawn()
-        start = time.monotonic()
-        try:
-            send(self.wfd, self.encoder.encode(req))
-            reply = receive(self.rfd, start + self.remaining)
-        except (BrokenPipeError, OSError):
-            reply = None
-        finally:
-            self.remaining -= time.monotonic() - start
-        if reply is None:
-            return {"stopped": self._stop()}
+        reply = self.request_raw(self.encoder.encode(req), self.encoder)
         try:
             return self.decoder.decode(reply)
         except Exception:  # noqa: BLE001 — a garbled reply (the learner wrote to the pipe)
             self._stop()
             return {"stopped": "garbled"}
+
+    def request_raw(self, data: bytes, encoder: plain.Encoder | None = None) -> bytes:
+        """Send one encoded request; the encoded reply (``{"stopped": why}`` if there is none)."""
+        if self.remaining <= 0:
+            return plain.encode({"stopped": "budget"})
+        if self.pid is None:
+            self._spawn()
+        start = time.monotonic()
+        try:
+            send(self.wfd, data)
+            reply = receive(self.rfd, start + self.remaining)
+        except OSError:
+            reply = None
+        finally:
+            self.remaining -= time.monotonic() - start
+        return reply if reply is not None else plain.encode({"stopped": self._stop()})
 
     def _stop(self) -> str:
         """Kill the child if it still runs; say why it stopped."""
