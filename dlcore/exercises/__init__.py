@@ -109,9 +109,8 @@ def check(exercise_id, answer=_MISSING, seed: int | None = None) -> Result | Mes
             _SUBMITTED[exercise.id] = answer
         return Message(f"{exercise.title}: graded by the teacher's grader, not here.")
     if answer is _MISSING:
-        if True:
-            return Message(f"{exercise.title}: `{exercise.answer}` is not defined yet. Run the exercise cell above "
-                           f"(if it shows an error, fix it and run it again), then run this cell.")
+        return Message(f"{exercise.title}: `{exercise.answer}` is not defined yet. Run the exercise cell above "
+                       f"(if it shows an error, fix it and run it again), then run this cell.")
     result = grade(exercise, answer, seed=seed)
     if not (result.not_attempted or result.interrupted):
         store.record(exercise.id, result.score, len(result.tests), result.passed)

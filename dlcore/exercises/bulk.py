@@ -158,8 +158,8 @@ def _run_code(client, code: str, timeout: float) -> str:
 
     cell = new_code_cell(code)
     client.timeout = max(1, int(timeout))
-    try:
-        client.execute_cell(cell, len(client.nb.cells), store_history=False)
+    try:  # nbclient stores the cell in the notebook: use the scratch cell grade_notebook appended
+        client.execute_cell(cell, len(client.nb.cells) - 1, store_history=False)
     except Exception:  # noqa: BLE001
         return ""
     for out in cell.outputs:
@@ -196,6 +196,8 @@ def grade_notebook(path: str, chapter: int | None = None, timeout: float = 300, 
             _shutdown(client)
         if skip:
             row["status"] = f"cells skipped (time limit or dead kernel): {sorted(skip)}"
+        from nbformat.v4 import new_code_cell
+        nb.cells.append(new_code_cell(""))   # the scratch cell the grader's requests run in
         try:
             _run_code(client, "import dlcore.exercises.bulk as _dlcore_bulk\n"
                               "_dlcore_harness = _dlcore_bulk.KernelHarness(globals())", 60)
