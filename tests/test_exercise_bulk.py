@@ -10,11 +10,13 @@ from nbformat.v4 import new_code_cell, new_notebook
 from dlcore.exercises.__main__ import main
 
 RIGHT = {
-    "neuron_forward": "import numpy as np\ndef neuron_forward(X, w, b):\n    return 0.5 * (1 + np.tanh((X @ w + b) / 2))",
+    "neuron_forward": "import numpy as np\ndef neuron_forward(X, w, b):\n"
+                      "    return 0.5 * (1 + np.tanh((X @ w + b) / 2))",
     "answer_output": "answer_output = 0.2689",
     "answer_bias": "answer_bias = 'b'",
     "logistic_gradient": "import numpy as np\ndef logistic_gradient(X, y, w, b):\n"
-                         "    e = 0.5 * (1 + np.tanh((X @ w + b) / 2)) - y\n    return X.T @ e / len(y), float(e.mean())",
+                         "    e = 0.5 * (1 + np.tanh((X @ w + b) / 2)) - y\n"
+                         "    return X.T @ e / len(y), float(e.mean())",
     "learning_rate": "learning_rate = 12.0",
 }
 IDS = ["ch02.neuron_forward", "ch02.neuron_output", "ch02.bias_statement", "ch02.logistic_gradient",

@@ -188,7 +188,7 @@ def test_fresh_random_inputs_differ_between_runs_and_repeat_with_a_seed():
     seen = []
     ex = Exercise(id="ch99.fresh", title="t", kind="implement", solution=lambda x: x * 2,
                   tests=[Check("fixed", lambda f: expect.close(f(np.ones(2)), [2.0, 2.0]))],
-                  fresh=lambda f, rng: seen.append(rng.integers(1 << 30)) or expect.close(f(np.ones(3)), 2 * np.ones(3)))
+                  fresh=lambda f, rng: seen.append(rng.integers(1 << 30)) or expect.close(f(np.ones(3)), [2.0] * 3))
     grade(ex, ex.solution, seed=7)
     grade(ex, ex.solution, seed=7)
     grade(ex, ex.solution)

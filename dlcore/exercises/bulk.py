@@ -206,8 +206,8 @@ def grade_notebook(path: str, chapter: int | None = None, timeout: float = 300, 
             for ex in exercises:
                 budget = min(ex.time_limit, max(0.0, deadline - time.monotonic()))
                 result = grading.grade(ex, ex.answer, seed=seed,
-                                       isolate=lambda _a, b, ex=ex: KernelChannel(
-                                           lambda code, t: _run_code(client, code, t), ex, b))
+                                       isolate=lambda _a, b, ex=ex, cap=budget: KernelChannel(
+                                           lambda code, t: _run_code(client, code, t), ex, min(b, cap)))
                 row[ex.id] = round(result.score / result.total, 3) if result.tests else 0.0
         finally:
             _shutdown(client)

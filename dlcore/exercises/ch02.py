@@ -169,7 +169,8 @@ def _check_gradient_mean(f):
 
 
 register(Exercise(
-    id="ch02.logistic_gradient", answer="logistic_gradient", title="The gradient of logistic regression", kind="implement",
+    id="ch02.logistic_gradient", answer="logistic_gradient",
+    title="The gradient of logistic regression", kind="implement",
     solution=logistic_gradient, tests=[
         Check("returns (dw, db) with dw of shape (d,) and db one number",
               lambda f: _unpack_gradient(f(np.ones((4, 3)), np.array([0.0, 1.0, 0.0, 1.0]), np.zeros(3), 0.0), 3),

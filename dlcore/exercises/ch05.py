@@ -90,7 +90,8 @@ def _bce_one_dimensional(f):
 
 
 register(Exercise(
-    id="ch05.bce_from_logits", answer="binary_crossentropy_from_logits", title="Binary cross-entropy from logits", kind="implement",
+    id="ch05.bce_from_logits", answer="binary_crossentropy_from_logits",
+    title="Binary cross-entropy from logits", kind="implement",
     solution=binary_crossentropy_from_logits, tests=[
         Check("matches the reference on random logits", _bce_random,
               hint="Per entry the loss is max(z, 0) − z·y + log(1 + exp(−|z|)); return its mean."),
@@ -151,7 +152,8 @@ def _cce_extremes(f):
 
 
 register(Exercise(
-    id="ch05.categorical_crossentropy", answer="categorical_crossentropy", title="Categorical cross-entropy over a batch", kind="implement",
+    id="ch05.categorical_crossentropy", answer="categorical_crossentropy",
+    title="Categorical cross-entropy over a batch", kind="implement",
     solution=categorical_crossentropy, tests=[
         Check("one example: −log 0.7", _cce_one, hint="Only the probability of the true class counts."),
         Check("matches the reference on a batch of 6 examples and 4 classes", _cce_random,

@@ -220,7 +220,8 @@ def _check_step_large_logits(f):
 
 
 register(Exercise(
-    id="ch08.train_step", answer="train_step", title="One gradient-descent step of the spiral network", kind="implement",
+    id="ch08.train_step", answer="train_step",
+    title="One gradient-descent step of the spiral network", kind="implement",
     solution=train_step, tests=[
         Check("returns (new_params, loss) with the right keys and shapes", _check_step_format,
               hint="return {'W1': ..., 'b1': ..., 'W2': ..., 'b2': ...}, loss"),

@@ -223,7 +223,8 @@ def _l2_mean(f):
 
 
 register(Exercise(
-    id="ch09.l2_gradient", answer="l2_regularized_gradient", title="The gradient of an L2-regularized loss", kind="implement",
+    id="ch09.l2_gradient", answer="l2_regularized_gradient",
+    title="The gradient of an L2-regularized loss", kind="implement",
     solution=l2_regularized_gradient, tests=[
         Check("returns (dw of shape (d,), db a number)", _l2_shapes, hint="return dw, db"),
         Check("lam = 0: the gradient of the mean squared error", _l2_no_penalty,

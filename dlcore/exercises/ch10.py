@@ -221,7 +221,8 @@ def _conv_dlcore(f):
 
 
 register(Exercise(
-    id="ch10.conv2d_forward", answer="conv2d_forward", title="A convolution layer's forward pass by hand", kind="implement",
+    id="ch10.conv2d_forward", answer="conv2d_forward",
+    title="A convolution layer's forward pass by hand", kind="implement",
     solution=conv2d_forward, tests=[
         Check("the chapter's edge example: columns [0, −3, −3, 0]", _conv_edge,
               hint="out[n, i, j, f] = b[f] + Σ over u, v, c of x[n, i·S + u, j·S + v, c] · w[u, v, c, f]; "
@@ -426,7 +427,8 @@ _POOLING_WHY = {
 
 
 register(Exercise(
-    id="ch10.pooling_parameters", answer="answer_pooling", title="What pooling does to the parameter count", kind="choice",
+    id="ch10.pooling_parameters", answer="answer_pooling",
+    title="What pooling does to the parameter count", kind="choice",
     solution=pooling_statement(), tests=[
         Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_pooling = \"a\"."),

@@ -30,7 +30,8 @@ def describe(value) -> str:
     if value is None:
         return "None (did you forget the `return` statement?)"
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}" + (f" and dtype {value.dtype}" if value.dtype.kind not in "fi" else "")
+        kind = "" if value.dtype.kind in "fi" else f" and dtype {value.dtype}"
+        return f"an array of shape {value.shape}{kind}"
     if value is Ellipsis:
         return "`...` (the placeholder)"
     if isinstance(value, Opaque):

@@ -116,7 +116,8 @@ class Encoder:
             out = []
             for i, item in enumerate(items):
                 if i >= MAX_ITEMS:
-                    return {"t": "opaque", "type": t.__name__, "text": f"<a {t.__name__} of more than {MAX_ITEMS:,} items>"}
+                    text = f"<a {t.__name__} of more than {MAX_ITEMS:,} items>"
+                    return {"t": "opaque", "type": t.__name__, "text": text}
                 out.append(self.tree(item, depth + 1))
             return {"t": t.__name__, "v": out}
         if t is dict:

@@ -168,7 +168,7 @@ def handle(answer, request: bytes, decoder: plain.Decoder, encoder: plain.Encode
                 names = list(req["names"]) + [f"#{i + 1}" for i in range(len(given_args))]
                 mutated = [x for i, (g, p) in enumerate(zip(given_args, pristine["args"]))
                            for x in changed(g, p, names[i])]
-                mutated += [x for k in pristine["kwargs"] for x in changed(given_kwargs.get(k), pristine["kwargs"][k], k)]
+                mutated += [x for k, p in pristine["kwargs"].items() for x in changed(given_kwargs.get(k), p, k)]
                 reply = {"ok": True, "value": value, "mutated": mutated}
     except BaseException as exc:  # noqa: BLE001 — the learner's code may raise anything, even SystemExit
         if not _in_child and (isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "TimeLimitExceeded"):
