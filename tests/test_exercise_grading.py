@@ -23,8 +23,8 @@ NUMBER = Exercise(id="ch99.number", title="A number", kind="predict", solution=4
 
 def test_solution_passes():
     result = grade(SQUARE, SQUARE.solution)
-    assert result.passed and result.score == 2
-    assert "2/2 tests passed" in repr(result) and "✓" in result._repr_html_()
+    assert result.passed and result.score == 3  # two tests and "leaves its arguments unchanged"
+    assert "3/3 tests passed" in repr(result) and "✓" in result._repr_html_()
 
 
 def test_stub_reads_not_attempted():
@@ -45,6 +45,7 @@ def test_stub_reads_not_attempted():
     (lambda x: 1 / 0, "ZeroDivisionError"),
     (lambda x: exec("import sys; sys.exit(1)"), "SystemExit"),
     (lambda x: _forever(), "endless loop"),
+    (lambda x: __import__("os")._exit(3), "ended the Python process (exit code 3)"),
 ])
 def test_wrong_answers_get_a_message_never_an_exception(answer, message):
     with np.errstate(all="ignore"):
@@ -90,9 +91,10 @@ def test_check_unknown_id_does_not_raise():
     assert "Cannot check" in repr(check("ch99.nope", 1))
 
 
-def test_progress_lists_exercises():
+def test_progress_lists_exercises(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLCORE_PROGRESS_FILE", str(tmp_path / "p.json"))
     table = progress()
-    assert "Exercises passed in this session" in repr(table) and "<table>" in table._repr_html_()
+    assert "Exercises passed: 0/" in repr(table) and "<table>" in table._repr_html_()
 
 
 def test_bad_exercise_definitions_are_refused():
@@ -132,7 +134,7 @@ def test_number_names_a_known_mistake():
     with pytest.raises(AssertionError, match=r"^your answer is 3, which is not right$"):
         expect.number(3, 1.0, rtol=2e-3, mistakes=pairs)
     counts = {153600: "that forgets the 128 biases"}  # a dict works too
-    with pytest.raises(AssertionError, match=r"^n_params is 153,600, which is not right: that forgets the 128 biases$"):
+    with pytest.raises(expect.Mistake, match=r"^n_params is 153,600, which is not right: that forgets the 128 biases$"):
         expect.number(153600, 153728, rtol=0, name="n_params", mistakes=counts, fmt=",")
     with pytest.raises(AssertionError, match=r"^your answer is str '0.5'; expected a number$"):
         expect.number("0.5", 1.0, mistakes=pairs)

@@ -3,8 +3,10 @@
 For each exercise registered in ``dlcore.exercises``:
 - its reference solution passes every check;
 - the stub in its chapter notebook (the code cell tagged ``exercise`` before the cell that calls
-  ``check("<id>", <answer>)``) does not pass — it reads "not attempted yet";
-- at least two plausible wrong answers (``tests/exercise_wrong_answers/chNN.py``) are rejected.
+  ``check("<id>")``) does not pass — it reads "not attempted yet"; the stub defines the name the
+  exercise's ``answer`` says, which ``check("<id>")`` looks up;
+- at least two plausible wrong answers (``tests/exercise_wrong_answers/chNN.py``) are rejected;
+- an answer that changes its arguments in place gets exactly that ✗, and every other test passes.
 """
 
 import importlib
@@ -21,16 +23,16 @@ from dlcore.exercises import all_exercises, grade
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE_BOX = re.compile(r"^:::\{exercise\}\s*(.+?)\s*$", re.M)
-CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](ch\d\d\.\w+)["']\s*,\s*(.+?)\s*\)\s*$""", re.M)
+CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](ch\d\d\.\w+)["']\s*(?:,\s*(.+?))?\s*\)\s*$""", re.M)
 EXERCISES = all_exercises()
 
 
-def _wrong_answers() -> dict:
+def _wrong_answers(kind="WRONG") -> dict:
     import exercise_wrong_answers as package
 
     wrong = {}
     for info in pkgutil.iter_modules(package.__path__):
-        wrong.update(importlib.import_module(f"exercise_wrong_answers.{info.name}").WRONG)
+        wrong.update(getattr(importlib.import_module(f"exercise_wrong_answers.{info.name}"), kind, {}))
     return wrong
 
 
@@ -54,15 +56,17 @@ def _stubs() -> dict:
 
 
 WRONG = _wrong_answers()
+MUTATING = _wrong_answers("MUTATING")
 STUBS = _stubs()
 IDS = [ex.id for ex in EXERCISES]
+BY_ID = {ex.id: ex for ex in EXERCISES}
 
 
 def _answer_from_stub(exercise_id):
     _, source, expression, _ = STUBS[exercise_id]
     namespace = {"np": np, "dlcore": dlcore}
     exec(compile(source, f"<stub {exercise_id}>", "exec"), namespace)
-    return eval(expression, namespace)
+    return eval(expression or BY_ID[exercise_id].answer, namespace)
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
@@ -93,6 +97,23 @@ def test_plausible_wrong_answers_are_rejected(exercise):
         with np.errstate(all="ignore"):
             result = grade(exercise, answer)
         assert not result.passed, f"wrong answer {answer!r} was accepted for {exercise.id}"
+
+
+@pytest.mark.parametrize("exercise_id", sorted(MUTATING))
+def test_an_answer_that_changes_its_arguments_gets_its_own_cross(exercise_id):
+    result = grade(BY_ID[exercise_id], MUTATING[exercise_id])
+    failed = [t for t in result.tests if not t.passed]
+    assert [t.name for t in failed] == ["leaves its arguments unchanged"], repr(result)
+    assert "changed its argument" in failed[0].message and " in place" in failed[0].message
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_check_cells_name_the_answer_the_exercise_looks_up(exercise):
+    _, source, expression, _ = STUBS[exercise.id]
+    assert not expression or expression == exercise.answer, (
+        f"the check cell passes {expression!r} but the exercise looks up {exercise.answer!r}")
+    assert re.search(rf"^(def\s+{exercise.answer}\b|{exercise.answer}\s*=)", source, re.M), (
+        f"the exercise cell of {exercise.id} does not define {exercise.answer}")
 
 
 def test_every_checked_id_exists_and_wrong_answers_name_real_exercises():

@@ -40,7 +40,7 @@ def _check_forward_large(f):
 
 
 register(Exercise(
-    id="ch02.neuron_forward", title="One neuron, a whole batch", kind="implement",
+    id="ch02.neuron_forward", answer="neuron_forward", title="One neuron, a whole batch", kind="implement",
     solution=neuron_forward, tests=[
         Check("one sample: X = [[1, 2]], w = [0.5, -0.25], b = 1 gives σ(1) = 0.7311",
               lambda f: expect.close(f(np.array([[1.0, 2.0]]), np.array([0.5, -0.25]), 1.0), [1 / (1 + np.exp(-1))],
@@ -83,7 +83,7 @@ def _check_probability(answer):
 
 
 register(Exercise(
-    id="ch02.neuron_output", title="Predict a neuron's output", kind="predict",
+    id="ch02.neuron_output", answer="answer_output", title="Predict a neuron's output", kind="predict",
     solution=neuron_output_value(), tests=[
         Check("is a number between 0 and 1", _check_probability,
               hint="The output is a = σ(z), not z itself; σ maps every z into (0, 1)."),
@@ -106,7 +106,7 @@ def bias_statement():
 
 
 register(Exercise(
-    id="ch02.bias_statement", title="What the bias does", kind="choice",
+    id="ch02.bias_statement", answer="answer_bias", title="What the bias does", kind="choice",
     solution=bias_statement(), tests=[
         Check("is one of 'a', 'b', 'c', 'd'", expect.letter, hint="Write the letter in quotes, e.g. \"a\"."),
         Check("is the right statement", lambda a: expect.choice(a, bias_statement()),
@@ -169,7 +169,8 @@ def _check_gradient_mean(f):
 
 
 register(Exercise(
-    id="ch02.logistic_gradient", title="The gradient of logistic regression", kind="implement",
+    id="ch02.logistic_gradient", answer="logistic_gradient",
+    title="The gradient of logistic regression", kind="implement",
     solution=logistic_gradient, tests=[
         Check("returns (dw, db) with dw of shape (d,) and db one number",
               lambda f: _unpack_gradient(f(np.ones((4, 3)), np.array([0.0, 1.0, 0.0, 1.0]), np.zeros(3), 0.0), 3),
@@ -242,7 +243,7 @@ def _check_reaches_target(answer):
 
 
 register(Exercise(
-    id="ch02.tune_learning_rate", title="A learning rate for logistic regression", kind="tune",
+    id="ch02.tune_learning_rate", answer="learning_rate", title="A learning rate for logistic regression", kind="tune",
     solution=tuned_learning_rate(), tests=[
         Check("is a positive number", _check_positive, hint="e.g. learning_rate = 0.5"),
         Check(f"reaches a mean BCE below {TUNE_TARGET} in {TUNE_STEPS} steps", _check_reaches_target,

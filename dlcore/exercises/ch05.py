@@ -30,7 +30,8 @@ def _one_number(value, name="your function"):
 def _same_number(value, expected, rtol=1e-7, atol=1e-10, what=""):
     got = _one_number(value)
     if not np.isclose(got, expected, rtol=rtol, atol=atol):
-        raise AssertionError(f"got {got:.6g}, expected {expected:.6g}{what}")
+        shown_got, shown_want = expect.differ(got, expected)
+        raise AssertionError(f"got {shown_got}, expected {shown_want}{what}")
 
 
 def _softmax(z):
@@ -82,8 +83,15 @@ def _bce_soft_columns(f):
     _same_number(f(y, z), binary_crossentropy_from_logits(y, z))
 
 
+def _bce_one_dimensional(f):
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    z = np.array([2.0, -1.0, -0.5, 4.0, 3.0])
+    _same_number(f(y, z), binary_crossentropy_from_logits(y, z), what=" for a 1-D batch of shape (5,)")
+
+
 register(Exercise(
-    id="ch05.bce_from_logits", title="Binary cross-entropy from logits", kind="implement",
+    id="ch05.bce_from_logits", answer="binary_crossentropy_from_logits",
+    title="Binary cross-entropy from logits", kind="implement",
     solution=binary_crossentropy_from_logits, tests=[
         Check("matches the reference on random logits", _bce_random,
               hint="Per entry the loss is max(z, 0) − z·y + log(1 + exp(−|z|)); return its mean."),
@@ -91,6 +99,8 @@ register(Exercise(
               hint="Never compute σ(z) and then its log, and never call exp on a positive number: "
                    "use log1p(exp(−|z|)). Clipping probabilities gives 16.1 instead of 1000."),
         Check("mean over the batch, not the sum", _bce_mean, hint="Use np.mean, not np.sum."),
+        Check("a 1-D batch, shape (5,)", _bce_one_dimensional,
+              hint="np.mean(...) with no axis averages over every entry, whatever the number of axes."),
         Check("soft labels and several outputs, shape (5, 3)", _bce_soft_columns,
               hint="Average over every entry of the (n, k) array; y may be any number in [0, 1]."),
     ]))
@@ -142,7 +152,8 @@ def _cce_extremes(f):
 
 
 register(Exercise(
-    id="ch05.categorical_crossentropy", title="Categorical cross-entropy over a batch", kind="implement",
+    id="ch05.categorical_crossentropy", answer="categorical_crossentropy",
+    title="Categorical cross-entropy over a batch", kind="implement",
     solution=categorical_crossentropy, tests=[
         Check("one example: −log 0.7", _cce_one, hint="Only the probability of the true class counts."),
         Check("matches the reference on a batch of 6 examples and 4 classes", _cce_random,
@@ -185,7 +196,7 @@ def _bce4_value(answer):
 
 
 register(Exercise(
-    id="ch05.bce_value", title="Predict a binary cross-entropy", kind="predict",
+    id="ch05.bce_value", answer="answer_bce", title="Predict a binary cross-entropy", kind="predict",
     solution=_BCE4, tests=[
         Check("is a number", _bce4_is_number, hint="Write a number, e.g. answer_bce = 0.25."),
         Check("the value, to 3 significant digits", _bce4_value,
@@ -202,7 +213,7 @@ def gaussian_nll_choice():
 
 
 register(Exercise(
-    id="ch05.gaussian_nll", title="Which loss is a Gaussian likelihood?", kind="choice",
+    id="ch05.gaussian_nll", answer="answer_loss", title="Which loss is a Gaussian likelihood?", kind="choice",
     solution=gaussian_nll_choice(), tests=[
         Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_loss = \"a\"."),
         Check("the right loss", lambda a: expect.choice(a, gaussian_nll_choice()),

@@ -86,7 +86,7 @@ def _check_tiny_gradients(f):
 
 
 register(Exercise(
-    id="ch06.adam_step", title="One step of Adam", kind="implement",
+    id="ch06.adam_step", answer="adam_step", title="One step of Adam", kind="implement",
     solution=adam_step, tests=[
         Check("first step from m = v = 0: every weight moves by about lr, whatever its gradient's size",
               _check_first_step,
@@ -151,7 +151,7 @@ def _total(answer):
 
 
 register(Exercise(
-    id="ch06.updates_per_epoch", title="How many updates?", kind="predict",
+    id="ch06.updates_per_epoch", answer="answer_updates", title="How many updates?", kind="predict",
     solution=_UPDATES, tests=[
         Check("is a pair of whole numbers", _pair, hint="Write answer_updates = (per_epoch, total)."),
         Check("updates per epoch", _per_epoch,
@@ -178,7 +178,7 @@ _CHOICE_WHY = {
 
 
 register(Exercise(
-    id="ch06.batch_gd_definition", title="What is batch gradient descent?", kind="choice",
+    id="ch06.batch_gd_definition", answer="answer_batch", title="What is batch gradient descent?", kind="choice",
     solution=batch_gd_choice(), tests=[
         Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_batch = \"a\"."),
         Check("the right definition", lambda a: expect.choice(a, batch_gd_choice(), _CHOICE_WHY),
@@ -245,7 +245,7 @@ def _lr_reaches(answer):
 
 
 register(Exercise(
-    id="ch06.tune_lr", title="Tune the learning rate", kind="tune",
+    id="ch06.tune_lr", answer="answer_lr", title="Tune the learning rate", kind="tune",
     solution=tuned_learning_rate(), tests=[
         Check("is a positive number", _lr_number, hint="Write a number, e.g. answer_lr = 0.05."),
         Check("gradient descent does not diverge", _lr_stable,

@@ -38,10 +38,7 @@ def _dropout_inference(f):
 
 def _dropout_values(f):
     x = _positive_batch(92)
-    original = x.copy()
     out = expect.array(f(x, 0.3, np.random.default_rng(1), training=True), shape=x.shape)
-    if not np.array_equal(x, original):
-        raise AssertionError("your function changed its input x in place; return a new array (x * mask / ...)")
     dropped = out == 0
     kept = ~dropped
     if not dropped.any():
@@ -84,18 +81,27 @@ def _dropout_fresh_mask(f):
 
 def _dropout_shape_and_input(f):
     x = _positive_batch(93, shape=(4, 5, 6))
-    original = x.copy()
-    out = expect.array(f(x, 0.25, np.random.default_rng(5), training=True), shape=x.shape)
-    if not np.array_equal(x, original):
-        raise AssertionError("your function changed its input x in place; return a new array (x * mask / ...)")
+    expect.array(f(x, 0.25, np.random.default_rng(5), training=True), shape=x.shape)
     same = expect.array(f(x, 0.0, np.random.default_rng(6), training=True), shape=x.shape)
     if not np.allclose(same, x):
         raise AssertionError("with rate = 0 nothing should change")
-    del out
+
+
+def _dropout_independent(f):
+    x = np.ones((200, 300))
+    dropped = expect.array(f(x, 0.5, np.random.default_rng(7), training=True), shape=x.shape) == 0
+    rows_all_or_none = np.mean(dropped.all(axis=1) | (~dropped).all(axis=1))
+    cols_all_or_none = np.mean(dropped.all(axis=0) | (~dropped).all(axis=0))
+    if rows_all_or_none > 0.5 or cols_all_or_none > 0.5:
+        raise AssertionError("whole rows (or columns) are dropped or kept together: draw one coin per ENTRY, "
+                             "rng.random(x.shape), not one per row or per feature")
+    if np.mean(np.all(dropped == dropped[0], axis=1)) > 0.5:
+        raise AssertionError("every row of the batch has the same mask: draw a mask of the whole shape x.shape, "
+                             "not one of shape x.shape[1:] shared by the batch")
 
 
 register(Exercise(
-    id="ch09.dropout_forward", title="Inverted dropout", kind="implement",
+    id="ch09.dropout_forward", answer="dropout_forward", title="Inverted dropout", kind="implement",
     solution=dropout_forward, tests=[
         Check("inference (training=False) returns x unchanged", _dropout_inference,
               hint="At inference dropout is the identity: return x. The 1/(1 − rate) scaling happens in training."),
@@ -105,7 +111,9 @@ register(Exercise(
               hint="keep = rng.random(x.shape) >= rate keeps each entry with probability 1 − rate."),
         Check("a fresh mask from rng at every call", _dropout_fresh_mask,
               hint="Draw the mask inside the function from the rng you are given; do not create a generator."),
-        Check("any shape, rate = 0, and x is not modified", _dropout_shape_and_input,
+        Check("each entry is dropped on its own (not whole rows, not one mask for the batch)", _dropout_independent,
+              hint="keep = rng.random(x.shape) >= rate: one random number per entry of x."),
+        Check("any shape and rate = 0", _dropout_shape_and_input,
               hint="Use rng.random(x.shape) and return x * keep / (1 − rate), a new array; avoid x *= ..."),
     ]))
 
@@ -215,7 +223,8 @@ def _l2_mean(f):
 
 
 register(Exercise(
-    id="ch09.l2_gradient", title="The gradient of an L2-regularized loss", kind="implement",
+    id="ch09.l2_gradient", answer="l2_regularized_gradient",
+    title="The gradient of an L2-regularized loss", kind="implement",
     solution=l2_regularized_gradient, tests=[
         Check("returns (dw of shape (d,), db a number)", _l2_shapes, hint="return dw, db"),
         Check("lam = 0: the gradient of the mean squared error", _l2_no_penalty,
@@ -247,7 +256,7 @@ _BATCHNORM_WHY = {
 
 
 register(Exercise(
-    id="ch09.batchnorm_statement", title="What batch normalization does", kind="choice",
+    id="ch09.batchnorm_statement", answer="answer_bn", title="What batch normalization does", kind="choice",
     solution=batchnorm_choice(), tests=[
         Check("is one of the letters a–d", expect.letter, hint="Answer with a string, e.g. answer_bn = \"a\"."),
         Check("the right statement", lambda a: expect.choice(a, batchnorm_choice(), _BATCHNORM_WHY),
@@ -324,7 +333,7 @@ def _lam_reaches_target(answer):
 
 
 register(Exercise(
-    id="ch09.tune_l2", title="Tune the L2 strength", kind="tune",
+    id="ch09.tune_l2", answer="lam_answer", title="Tune the L2 strength", kind="tune",
     solution=a_good_l2_strength(), tests=[
         Check("is a number ≥ 0", _lam_is_number, hint="Write a number, e.g. lam_answer = 0.01."),
         Check(f"test MSE on 5,000 fresh points ≤ {TARGET_MSE}", _lam_reaches_target,

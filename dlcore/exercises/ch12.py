@@ -162,8 +162,25 @@ def _att_stable(f):
     expect.close(out, want_out, rtol=1e-7, atol=1e-10, name="out for large scores")
 
 
+def _att_row_scales(f):
+    # valid scores, but on very different scales per row: one global maximum makes row 2 exp(−2970) = 0 → 0/0
+    Q, K = np.array([[100.0], [1.0]]), np.array([[30.0], [29.0], [-5.0]])
+    V = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    want_out, want_w = attention(Q, K, V)
+    with np.errstate(all="ignore"):
+        result = f(Q, K, V)
+    weights = result[1] if isinstance(result, (tuple, list)) and len(result) == 2 else None
+    if isinstance(weights, np.ndarray) and weights.shape == (2, 3) and np.any(np.isnan(weights[1])):
+        raise AssertionError("the second query's weights are NaN although its scores (30, 29, −5) are ordinary: "
+                             "you subtracted ONE maximum for the whole array (3000, from the first row), so every "
+                             "exp of the second row underflows to 0 and 0/0 = NaN")
+    out, weights = _pair(result)
+    expect.close(weights, want_w, rtol=1e-7, atol=1e-10, name="weights for rows on different scales")
+    expect.close(out, want_out, rtol=1e-7, atol=1e-10, name="out for rows on different scales")
+
+
 register(Exercise(
-    id="ch12.attention", title="Scaled dot-product attention with a mask", kind="implement",
+    id="ch12.attention", answer="attention", title="Scaled dot-product attention with a mask", kind="implement",
     solution=attention, tests=[
         Check("returns (out, weights) with shapes (T_q, d_v) and (T_q, T_k)", _att_shapes,
               hint="scores = Q @ Kᵀ has one row per query and one column per key; out = weights @ V."),
@@ -179,6 +196,8 @@ register(Exercise(
               hint="np.where broadcasts the mask against the scores for you."),
         Check("no overflow for scores around 1000", _att_stable,
               hint="Subtract scores.max(axis=-1, keepdims=True) before np.exp."),
+        Check("rows on very different scales: each row's own maximum", _att_row_scales,
+              hint="Subtract each ROW's maximum, scores.max(axis=-1, keepdims=True), not scores.max()."),
     ]))
 
 
@@ -259,7 +278,7 @@ def _mask_in_attention(f):
 
 
 register(Exercise(
-    id="ch12.causal_mask", title="The causal mask", kind="implement",
+    id="ch12.causal_mask", answer="causal_mask", title="The causal mask", kind="implement",
     solution=causal_mask, tests=[
         Check("a boolean array of shape (T, T)", _mask_dtype_shape,
               hint="np.ones((T, T), dtype=bool) is a start."),
@@ -308,7 +327,7 @@ def _shape_value(answer):
 
 
 register(Exercise(
-    id="ch12.weights_shape", title="The shape of the attention weights", kind="predict",
+    id="ch12.weights_shape", answer="answer_shape", title="The shape of the attention weights", kind="predict",
     solution=attention_weights_shape(), tests=[
         Check("is a tuple of integers", _shape_is_tuple, hint="Write e.g. answer_shape = (32, 10)."),
         Check("the shape", _shape_value,
@@ -337,7 +356,7 @@ _BERT_GPT_WHY = {
 
 
 register(Exercise(
-    id="ch12.bert_vs_gpt", title="BERT versus GPT", kind="choice",
+    id="ch12.bert_vs_gpt", answer="answer_bert_gpt", title="BERT versus GPT", kind="choice",
     solution=bert_gpt_statement(), tests=[
         Check("is one of the letters a–d", expect.letter,
               hint="Answer with a string, e.g. answer_bert_gpt = \"a\"."),

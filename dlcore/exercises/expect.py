@@ -7,20 +7,66 @@ for :func:`number` and :func:`equal`, ``why`` for :func:`choice`) and the messag
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 
-def _describe(value) -> str:
+class Mistake(AssertionError):
+    """A recognised mistake: its message says what is wrong; ``hint`` replaces the test's hint
+    (None keeps the test's hint, "" shows none because the message says it all)."""
+
+    def __init__(self, message: str, hint: str | None = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+def describe(value) -> str:
+    """A short, bounded description of a learner's value, for a message. Never raises."""
+    from .plain import Opaque, safe_repr, type_name
+
     if value is None:
         return "None (did you forget the `return` statement?)"
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        kind = "" if value.dtype.kind in "fi" else f" and dtype {value.dtype}"
+        return f"an array of shape {value.shape}{kind}"
     if value is Ellipsis:
         return "`...` (the placeholder)"
-    return f"{type(value).__name__} {value!r}"[:120]
+    if isinstance(value, Opaque):
+        return "a function" if value.is_callable else f"an object of type {value.type_name}"
+    return f"{type_name(value)} {safe_repr(value, 100)}"
+
+
+_describe = describe
+
+
+def fmt(value, digits: int = 6) -> str:
+    """A number as text with ``digits`` significant digits (numpy 2 would print np.float64(…))."""
+    try:
+        return f"{float(value):.{digits}g}"
+    except (TypeError, ValueError, OverflowError):
+        return describe(value)
+
+
+def differ(got, want) -> tuple[str, str]:
+    """``got`` and ``want`` as text with just enough digits (at least 6) that the two texts differ."""
+    for digits in range(6, 18):
+        a, b = fmt(got, digits), fmt(want, digits)
+        if a != b:
+            return a, b
+    return fmt(got, 17), fmt(want, 17)
+
+
+def whole(value, name: str = "your answer") -> int:
+    """Check that ``value`` is a whole number (an int, or a float such as 12.0) and return it as an int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise AssertionError(f"{name} is {describe(value)}; expected a whole number")
+    as_float = float(value)
+    if not math.isfinite(as_float) or as_float != round(as_float):
+        raise AssertionError(f"{name} is {fmt(value, 10)}; a count is a whole number")
+    return int(round(as_float))
 
 
 def array(value, shape: tuple | None = None, name: str = "your function") -> np.ndarray:
@@ -45,11 +91,14 @@ def close(value, expected, rtol: float = 1e-6, atol: float = 1e-8, name: str = "
     arr = array(value, shape=expected.shape if expected.ndim else None, name=name)
     if arr.shape != expected.shape:
         raise AssertionError(f"{name} returned shape {arr.shape}; expected shape {expected.shape}")
+    if np.iscomplexobj(arr):
+        raise AssertionError(f"{name} returned complex numbers; expected real ones")
     if not np.allclose(arr, expected, rtol=rtol, atol=atol):
-        worst = np.unravel_index(np.argmax(np.abs(arr - expected)), expected.shape) if expected.ndim else ()
-        got, want = np.asarray(arr)[worst], expected[worst]
+        excess = np.abs(arr - expected) - (atol + rtol * np.abs(expected))
+        worst = np.unravel_index(np.argmax(excess), expected.shape) if expected.ndim else ()
+        got, want = differ(np.asarray(arr)[worst], expected[worst])
         where = f" at index {tuple(int(i) for i in worst)}" if expected.ndim else ""
-        raise AssertionError(f"{name}: wrong value{where}: got {float(got):.6g}, expected {float(want):.6g}")
+        raise AssertionError(f"{name}: wrong value{where}: got {got}, expected {want}")
 
 
 def number(value, expected: float, rtol: float = 1e-6, atol: float = 0.0, name: str = "your answer",
@@ -61,15 +110,28 @@ def number(value, expected: float, rtol: float = 1e-6, atol: float = 0.0, name: 
     ``expected``, is rejected with that explanation. ``fmt`` formats the value in the message
     (``".4f"``, ``","`` for thousands separators; ``""`` prints it as it is).
     """
-    if value is Ellipsis or value is None or isinstance(value, bool) or not isinstance(value, numbers.Number):
-        raise AssertionError(f"{name} is {_describe(value)}; expected a number")
+    if value is Ellipsis or value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise AssertionError(f"{name} is {describe(value)}; expected a" + (" real" if isinstance(value, complex)
+                                                                               else "") + " number")
     got = float(value)
+    if not math.isfinite(got):
+        raise AssertionError(f"{name} is {got}; expected a finite number")
     if np.isclose(got, expected, rtol=rtol, atol=atol):
         return
+    shown = _format(value, fmt)
     for wrong, why in _pairs(mistakes):
         if np.isclose(got, wrong, rtol=rtol, atol=atol) and not np.isclose(wrong, expected, rtol=rtol, atol=atol):
-            raise AssertionError(f"{name} is {value:{fmt}}, which is not right: {why}")
-    raise AssertionError(f"{name} is {value:{fmt}}, which is not right")
+            raise Mistake(f"{name} is {shown}, which is not right: {why}")
+    raise AssertionError(f"{name} is {shown}, which is not right")
+
+
+def _format(value, spec: str) -> str:
+    for shown in (value, float(value)):
+        try:
+            return format(shown, spec)
+        except (TypeError, ValueError):
+            continue
+    return fmt(value)
 
 
 def equal(value, expected, name: str = "your answer", mistakes: Mapping | None = None) -> None:
@@ -84,7 +146,9 @@ def equal(value, expected, name: str = "your answer", mistakes: Mapping | None =
         value = value.strip().lower()
     if value != expected:
         why = _lookup(mistakes, value)
-        raise AssertionError(f"{name} is {_describe(value)}, which is not right" + (f": {why}" if why else ""))
+        if why:
+            raise Mistake(f"{name} is {describe(value)}, which is not right: {why}")
+        raise AssertionError(f"{name} is {describe(value)}, which is not right")
 
 
 def letter(answer, choices: str = "abcd", name: str = "your answer") -> str:
@@ -105,7 +169,9 @@ def choice(answer, right: str, why: Mapping[str, str] | None = None, choices: st
     got = letter(answer, choices, name)
     if got != right:
         reason = (why or {}).get(got)
-        raise AssertionError(f"({got}) is not right" + (f": {reason}" if reason else ""))
+        if reason:
+            raise Mistake(f"({got}) is not right: {reason}", hint=None)
+        raise AssertionError(f"({got}) is not right")
 
 
 def _pairs(mistakes) -> Iterable[tuple]:
@@ -117,3 +183,32 @@ def _lookup(mistakes: Mapping | None, value) -> str | None:
         return (mistakes or {}).get(value)
     except TypeError:  # an unhashable answer (a dict, an array) is no known mistake
         return None
+
+
+def same(got, want, name: str = "your function", rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """Check that ``got`` has the structure and values of the reference output ``want``.
+
+    Arrays and numbers are compared with :func:`close`; tuples/lists item by item; dicts key by key.
+    """
+    if isinstance(want, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(want):
+            raise AssertionError(f"{name} returned {describe(got)}; expected {len(want)} values in a tuple")
+        for i, (g, w) in enumerate(zip(got, want)):
+            same(g, w, f"{name}, value {i + 1} of {len(want)},", rtol, atol)
+    elif isinstance(want, dict):
+        if not isinstance(got, dict) or set(got) != set(want):
+            raise AssertionError(f"{name} returned {describe(got)}; expected a dict with the keys {sorted(want)}")
+        for k in want:
+            same(got[k], want[k], f"{name}[{k!r}]", rtol, atol)
+    elif isinstance(want, np.ndarray) and want.dtype == bool:
+        if not (isinstance(got, np.ndarray) and got.shape == want.shape and np.array_equal(got, want)):
+            raise AssertionError(f"{name} returned {describe(got)}; expected a boolean array of shape {want.shape} "
+                                 "equal to the reference")
+    elif isinstance(want, np.ndarray) and want.ndim:
+        close(got, want, rtol=rtol, atol=atol, name=name)
+    else:
+        if isinstance(got, np.ndarray) and got.size == 1:
+            got = got.reshape(()).item()
+        if isinstance(got, bool) or not isinstance(got, numbers.Real):
+            raise AssertionError(f"{name} returned {describe(got)}; expected one number")
+        close(float(got), float(want), rtol=rtol, atol=atol, name=name)

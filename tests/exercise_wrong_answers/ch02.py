@@ -78,3 +78,22 @@ WRONG = {
                                _gradient_no_bias],
     "ch02.tune_learning_rate": [0.1, 1.0, 50.0, -12.0, "12"],
 }
+
+
+# --- issue 9: answers the grader used to accept or misjudge ----------------------------------------
+
+def _forward_scales_x_in_place(X, w, b):
+    # right values, but X *= w changes the caller's X
+    X *= w
+    return 0.5 * (1 + np.tanh((X.sum(axis=1) + b) / 2))
+
+
+def _gradient_changes_y_in_place(X, y, w, b):
+    # right values, but y -= p changes the caller's labels
+    y -= 0.5 * (1 + np.tanh((X @ w + b) / 2))
+    return X.T @ -y / len(y), float(np.mean(-y))
+
+
+WRONG["ch02.neuron_forward"] += [_forward_scales_x_in_place]
+WRONG["ch02.logistic_gradient"] += [_gradient_changes_y_in_place]
+MUTATING = {"ch02.neuron_forward": _forward_scales_x_in_place, "ch02.logistic_gradient": _gradient_changes_y_in_place}

@@ -99,3 +99,23 @@ WRONG = {
         "e",   # the activation is trained
     ],
 }
+
+
+# --- issue 9: answers the grader used to accept -----------------------------------------------------
+
+def _sigmoid_grad_naive_in_errstate(z):
+    # the naive sigmoid with its overflow silenced inside the function: still exp(1000) on the way
+    with np.errstate(over="ignore"):
+        s = 1 / (1 + np.exp(-z))
+    return s * (1 - s)
+
+
+def _sigmoid_grad_halves_z_in_place(z):
+    # right values, but z /= 2 changes the caller's array
+    z /= 2
+    s = 0.5 * (1 + np.tanh(z))
+    return s * (1 - s)
+
+
+WRONG["ch03.sigmoid_grad"] += [_sigmoid_grad_naive_in_errstate, _sigmoid_grad_halves_z_in_place]
+MUTATING = {"ch03.sigmoid_grad": _sigmoid_grad_halves_z_in_place}

@@ -109,3 +109,34 @@ WRONG = {
     # no penalty, far too weak, far too strong, a negative strength, a string
     "ch09.tune_l2": [0.0, 1e-6, 0.1, 1.0, -0.001, "0.001"],
 }
+
+
+# --- issue 9: answers the grader used to accept or misjudge ----------------------------------------
+
+def _dropout_mask_shared_by_batch(x, rate, rng, training=True):
+    # one mask for the features, the same for every sample of the batch
+    if not training:
+        return x
+    keep = rng.random(x.shape[1:]) >= rate
+    return x * keep / (1 - rate)
+
+
+def _dropout_one_coin_per_row(x, rate, rng, training=True):
+    # drops whole samples instead of entries
+    if not training:
+        return x
+    keep = rng.random(x.shape[:1] + (1,) * (x.ndim - 1)) >= rate
+    return x * keep / (1 - rate)
+
+
+def _l2_gradient_in_place(X, y, w, b, lam):
+    # right values, but X @ w + b - y is accumulated into the caller's y
+    y -= X @ w + b
+    y *= -1
+    n = len(y)
+    return 2 * X.T @ y / n + 2 * lam * w, float(2 * np.mean(y))
+
+
+WRONG["ch09.dropout_forward"] += [_dropout_mask_shared_by_batch, _dropout_one_coin_per_row]
+WRONG["ch09.l2_gradient"] += [_l2_gradient_in_place]
+MUTATING = {"ch09.l2_gradient": _l2_gradient_in_place}

@@ -127,3 +127,30 @@ WRONG = {
     "ch12.weights_shape": [(32, 10, 10), (32, 8, 10, 16), (8, 32, 10, 10), (32, 10, 8, 10), [32, 8, 10, 64]],
     "ch12.bert_vs_gpt": ["a", "c", "d"],
 }
+
+
+# --- issue 9: answers the grader used to accept -----------------------------------------------------
+
+def _att_global_max(Q, K, V, mask=None):
+    # one maximum for the whole array instead of one per row: NaN when rows are on different scales
+    scores = Q @ np.swapaxes(K, -1, -2) / np.sqrt(Q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    e = np.exp(scores - scores.max())
+    weights = e / e.sum(axis=-1, keepdims=True)
+    return weights @ V, weights
+
+
+def _att_scales_q_in_place(Q, K, V, mask=None):
+    # right values, but Q /= √d_k changes the caller's queries
+    Q /= np.sqrt(Q.shape[-1])
+    scores = Q @ np.swapaxes(K, -1, -2)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights = e / e.sum(axis=-1, keepdims=True)
+    return weights @ V, weights
+
+
+WRONG["ch12.attention"] += [_att_global_max, _att_scales_q_in_place]
+MUTATING = {"ch12.attention": _att_scales_q_in_place}

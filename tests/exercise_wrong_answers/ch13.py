@@ -102,3 +102,15 @@ WRONG = {
     "ch13.gan_roles": ["a", "c", "d"],
     "ch13.encoder_shape": [(50, 3), (50, 64), (6,), (50, 2, 3), (50, 4)],
 }
+
+
+# --- issue 9: answers the grader used to accept -----------------------------------------------------
+
+def _kl_squares_mu_in_place(mu, log_var):
+    # right value, but mu **= 2 changes the caller's means
+    mu **= 2
+    return float(np.mean(0.5 * np.sum(mu + np.exp(log_var) - 1 - log_var, axis=1)))
+
+
+WRONG["ch13.gaussian_kl"] += [_kl_squares_mu_in_place]
+MUTATING = {"ch13.gaussian_kl": _kl_squares_mu_in_place}
