@@ -68,3 +68,15 @@ def test_the_file_can_be_chosen_with_a_function(tmp_path):
 def test_a_check_cell_without_its_exercise_says_so_in_a_sentence():
     message = repr(check("ch02.logistic_gradient"))   # this module defines no logistic_gradient
     assert "`logistic_gradient` is not defined yet" in message and "Run the exercise cell" in message
+
+
+def test_in_jupyterlite_progress_goes_to_the_browser_backed_drive(monkeypatch, tmp_path):
+    from dlcore.exercises import store
+
+    monkeypatch.delenv("DLCORE_PROGRESS_FILE", raising=False)
+    monkeypatch.setattr(store, "_chosen", None)
+    monkeypatch.setattr(store, "DRIVE", str(tmp_path))
+    monkeypatch.setattr(store.sys, "platform", "emscripten")
+    assert store.progress_file() == tmp_path / ".dlcore" / "progress.json"
+    monkeypatch.setattr(store.sys, "platform", "linux")
+    assert store.progress_file() == store.Path.home() / ".dlcore" / "progress.json"

@@ -2,8 +2,9 @@
 
 ``~/.dlcore/progress.json`` by default, or the file named by the environment variable
 ``DLCORE_PROGRESS_FILE``, or one set with :func:`progress_file`. The home directory is where it
-should be everywhere: locally, on Binder and Colab, and in JupyterLite, whose home directory is
-the browser's persistent (IndexedDB-backed) file system. Writes are atomic (a temporary file,
+should be everywhere: locally, on Binder and Colab. In JupyterLite Pyodide's home lives in memory
+and is lost on reload, so there the file goes to ``/drive/.dlcore/`` — JupyterLite's own file
+browser, kept in the browser's storage (IndexedDB). Writes are atomic (a temporary file,
 then ``os.replace``). A file that cannot be read is set aside as ``progress.json.corrupt-<time>``
 (never deleted) and a new one started; the learner is told. On the built site
 (``DLCORE_STATIC_SITE=1``) and in the teacher's grader (``DLCORE_GRADING=1``) nothing is written.
@@ -19,12 +20,15 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 VERSION = 1
 _chosen: Path | None = None
 _last_problem = ""
+
+DRIVE = "/drive"  # JupyterLite's file browser, kept in the browser's storage
 
 
 def progress_file(path: str | os.PathLike | None = None) -> Path:
@@ -35,7 +39,16 @@ def progress_file(path: str | os.PathLike | None = None) -> Path:
     if _chosen is not None:
         return _chosen
     env = os.environ.get("DLCORE_PROGRESS_FILE")
-    return Path(env).expanduser() if env else Path.home() / ".dlcore" / "progress.json"
+    if env:
+        return Path(env).expanduser()
+    return _home() / ".dlcore" / "progress.json"
+
+
+def _home() -> Path:
+    """The learner's home; in JupyterLite the browser-backed ``/drive``, since Pyodide's own home is lost on reload."""
+    if sys.platform == "emscripten" and Path(DRIVE).is_dir():
+        return Path(DRIVE)
+    return Path.home()
 
 
 def writing_disabled() -> bool:
