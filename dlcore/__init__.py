@@ -4,6 +4,7 @@
 from . import (
     activations,
     autograd,
+    callbacks,
     datasets,
     gradcheck,
     initializers,
@@ -14,11 +15,16 @@ from . import (
     optimizers,
     preprocessing,
     regularizers,
+    saving,
 )
 from .models import Model, Sequential
 from .random import get_rng, set_seed
+from .threads import get_num_threads, limit_on_import, set_num_threads
+
+limit_on_import()  # one BLAS thread for the course's small matrices (see dlcore/threads.py)
 
 __version__ = "0.1.0"
 
-__all__ = ["Model", "Sequential", "activations", "autograd", "datasets", "get_rng", "gradcheck", "initializers",
-           "layers", "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "set_seed"]
+__all__ = ["Model", "Sequential", "activations", "autograd", "callbacks", "datasets", "get_num_threads", "get_rng",
+           "gradcheck", "initializers", "layers", "losses", "metrics", "models", "optimizers", "preprocessing",
+           "regularizers", "saving", "set_num_threads", "set_seed"]

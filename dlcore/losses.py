@@ -1,11 +1,14 @@
 """Loss functions: value (mean over the batch) and gradient with respect to the prediction.
 
-Each loss is a callable object: ``loss(y_true, y_pred) -> float`` and
-``loss.gradient(y_true, y_pred) -> dL/dy_pred`` (same shape as ``y_pred``, already divided by
-the batch size). Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` as in Keras, so a
-confidently wrong prediction gives a large but finite loss. With ``from_logits=True`` the
-prediction is a raw score and the loss is computed with the log-sum-exp trick instead,
-exact at any magnitude (logits of ±1000 included).
+Each loss is a callable object: ``loss(y_true, y_pred, sample_weight=None) -> float``,
+``loss.per_sample(y_true, y_pred) -> (batch,)`` and ``loss.gradient(y_true, y_pred, sample_weight=None)
+-> dL/dy_pred`` (same shape as ``y_pred``, already divided by the batch size). With ``sample_weight``
+``w`` the loss is ``sum(w_i * l_i) / batch`` (Keras' ``"sum_over_batch_size"`` reduction).
+
+Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` as in Keras, so a confidently wrong
+prediction gives a large but finite loss. With ``from_logits=True`` the prediction is a raw
+score and the loss is computed with the log-sum-exp trick instead, exact at any magnitude
+(logits of ±1000 included).
 """
 
 from __future__ import annotations
@@ -41,6 +44,18 @@ def _check_same_shape(y_true, y_pred, name: str) -> np.ndarray:
     return y_true.astype(y_pred.dtype, copy=False)
 
 
+def _check_weights(sample_weight, n: int, name: str):
+    """``sample_weight`` as a float array of shape ``(n,)`` (or 1.0 when None)."""
+    if sample_weight is None:
+        return 1.0
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.ndim == 2 and w.shape[1] == 1:
+        w = w[:, 0]
+    if w.shape != (n,):
+        raise ValueError(f"{name}: sample_weight must have shape ({n},), one weight per sample, got {w.shape}")
+    return w
+
+
 class Loss:
     """Base class. Subclasses implement ``_value`` (per-sample losses) and ``_gradient``."""
 
@@ -49,15 +64,24 @@ class Loss:
     def __init__(self, from_logits: bool = False):
         self.from_logits = from_logits
 
-    def __call__(self, y_true, y_pred) -> float:
-        """Mean loss over the batch."""
-        y_true, y_pred = self._prepare(y_true, y_pred)
-        return float(np.mean(self._value(y_true, y_pred)))
+    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
+        """Mean loss over the batch, or ``sum(w_i * l_i) / batch`` with ``sample_weight`` ``w`` (shape ``(batch,)``)."""
+        per_sample = self.per_sample(y_true, y_pred)
+        return float(np.mean(per_sample * _check_weights(sample_weight, len(per_sample), self.name)))
 
-    def gradient(self, y_true, y_pred) -> np.ndarray:
-        """``dL/dy_pred`` of the mean loss, same shape and dtype as ``y_pred``."""
+    def per_sample(self, y_true, y_pred) -> np.ndarray:
+        """Loss of each sample, shape ``(batch,)`` (the mean over any other axis)."""
         y_true, y_pred = self._prepare(y_true, y_pred)
-        return self._gradient(y_true, y_pred).astype(y_pred.dtype, copy=False)
+        return self._value(y_true, y_pred)
+
+    def gradient(self, y_true, y_pred, sample_weight=None) -> np.ndarray:
+        """``dL/dy_pred`` of the (weighted) mean loss, same shape and dtype as ``y_pred``."""
+        y_true, y_pred = self._prepare(y_true, y_pred)
+        grad = self._gradient(y_true, y_pred)
+        if sample_weight is not None:  # sample i's rows scale by w_i; the division stays by the batch size
+            w = _check_weights(sample_weight, len(y_pred), self.name)
+            grad = grad * w.reshape((-1,) + (1,) * (grad.ndim - 1))
+        return grad.astype(y_pred.dtype, copy=False)
 
     def _prepare(self, y_true, y_pred):
         y_true, y_pred = _as_arrays(y_true, y_pred, self.name)
@@ -111,24 +135,30 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 class CategoricalCrossentropy(Loss):
     """``-mean(sum(y * log p, axis=-1))`` for one-hot (or soft) labels ``y`` of shape ``(batch, K)``.
 
-    Probabilities are clipped to ``[EPSILON, 1 - EPSILON]``. With ``from_logits=True`` the
-    log-softmax is computed directly and the gradient is ``softmax(z) - y`` (over the batch size).
+    As in Keras, each row of ``p`` is first divided by its sum (so rows that do not sum to 1 are
+    rescaled into probabilities), then clipped to ``[EPSILON, 1 - EPSILON]``. With ``from_logits=True``
+    the log-softmax is computed directly and the gradient is ``softmax(z) - y`` (over the batch size).
     """
 
     name = "categorical_crossentropy"
 
     def _value(self, y, p):
         if self.from_logits:
-            return -np.sum(y * _log_softmax(p), axis=-1).reshape(p.shape[0], -1).mean(axis=1)
-        return -np.sum(y * np.log(np.clip(p, EPSILON, 1 - EPSILON)), axis=-1).reshape(p.shape[0], -1).mean(axis=1)
+            log_p = _log_softmax(p)
+        else:
+            log_p = np.log(np.clip(p / np.sum(p, axis=-1, keepdims=True), EPSILON, 1 - EPSILON))
+        return -np.sum(y * log_p, axis=-1).reshape(p.shape[0], -1).mean(axis=1)
 
     def _gradient(self, y, p):
         n = p.size // p.shape[-1]  # number of rows the mean is over
         if self.from_logits:
             return (softmax(p) * np.sum(y, axis=-1, keepdims=True) - y) / n
-        clipped = np.clip(p, EPSILON, 1 - EPSILON)
-        inside = (p > EPSILON) & (p < 1 - EPSILON)
-        return -(inside * y) / clipped / n
+        total = np.sum(p, axis=-1, keepdims=True)
+        q = p / total  # the rescaled row
+        inside = (q > EPSILON) & (q < 1 - EPSILON)  # the clip has zero slope outside, as in Keras
+        g = -(inside * y) / np.clip(q, EPSILON, 1 - EPSILON)  # dL/dq
+        # through q = p / sum(p): dL/dp_j = (g_j - sum_i g_i q_i) / sum(p)
+        return (g - np.sum(g * q, axis=-1, keepdims=True)) / total / n
 
 
 class SparseCategoricalCrossentropy(CategoricalCrossentropy):

@@ -1,7 +1,14 @@
 """Metrics reported by ``fit``/``evaluate``: accuracy in its three flavours, MSE and MAE.
 
-Each metric is ``metric(y_true, y_pred) -> float`` (mean over the batch). ``get(name, loss)``
-resolves ``"accuracy"`` the way Keras does: from the loss (binary, categorical or sparse).
+Each metric is ``metric(y_true, y_pred) -> float`` (mean over the batch) with a per-sample
+version in :data:`PER_SAMPLE` (what ``fit`` averages, weighted by ``sample_weight`` as Keras does).
+``get("accuracy", y_true, y_pred)`` picks the flavour from the SHAPES of the labels and outputs,
+exactly as Keras 3 does (``keras/src/trainers/compile_utils.py``), not from the loss:
+
+- outputs with a last axis of 1 → binary accuracy (threshold 0.5);
+- labels of lower rank than the outputs, or labels ``(..., 1)`` for outputs ``(..., K>1)`` → sparse
+  categorical accuracy;
+- otherwise → categorical accuracy (argmax of labels against argmax of outputs).
 """
 
 from __future__ import annotations
@@ -10,38 +17,84 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import losses
+
+def _same_rank(y_true, y_pred):
+    """Arrays, ``y_true`` reshaped like ``y_pred`` when only a trailing axis of 1 differs."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
+        y_true = y_true[..., None]
+    elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    return y_true, y_pred
+
+
+def _per_sample(values: np.ndarray) -> np.ndarray:
+    """Mean over every axis but the first: shape ``(batch,)``."""
+    return values.reshape(len(values), -1).mean(axis=1) if values.ndim > 1 else values.astype(np.float64)
+
+
+def binary_accuracy_per_sample(y_true, y_pred, threshold: float = 0.5) -> np.ndarray:
+    """``(batch,)`` fraction of entries where ``y_pred > threshold`` equals the 0/1 label."""
+    y_true, y_pred = _same_rank(y_true, y_pred)
+    return _per_sample((y_true == (y_pred > threshold)).astype(np.float64))
+
+
+def categorical_accuracy_per_sample(y_true, y_pred) -> np.ndarray:
+    """``(batch,)`` 1.0 where ``argmax(y_pred)`` equals ``argmax(y_true)`` (one-hot labels), else 0.0."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return _per_sample((np.argmax(y_pred, axis=-1) == np.argmax(y_true, axis=-1)).astype(np.float64))
+
+
+def sparse_categorical_accuracy_per_sample(y_true, y_pred) -> np.ndarray:
+    """``(batch,)`` 1.0 where ``argmax(y_pred)`` equals the integer label, else 0.0."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    return _per_sample((np.argmax(y_pred, axis=-1) == y_true).astype(np.float64))
+
+
+def mean_squared_error_per_sample(y_true, y_pred) -> np.ndarray:
+    """``(batch,)`` mean of ``(y_true - y_pred)**2`` over each sample's entries."""
+    y_true, y_pred = _same_rank(y_true, y_pred)
+    return _per_sample((y_pred - y_true) ** 2)
+
+
+def mean_absolute_error_per_sample(y_true, y_pred) -> np.ndarray:
+    """``(batch,)`` mean of ``|y_true - y_pred|`` over each sample's entries."""
+    y_true, y_pred = _same_rank(y_true, y_pred)
+    return _per_sample(np.abs(y_pred - y_true))
 
 
 def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> float:
     """Fraction of entries where ``y_pred > threshold`` equals the 0/1 label."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    return float(np.mean((y_pred > threshold) == (y_true.reshape(y_pred.shape) > 0.5)))
+    return float(np.mean(binary_accuracy_per_sample(y_true, y_pred, threshold)))
 
 
 def categorical_accuracy(y_true, y_pred) -> float:
     """Fraction of rows where ``argmax(y_pred)`` equals ``argmax(y_true)`` (one-hot labels)."""
-    return float(np.mean(np.argmax(y_pred, axis=-1) == np.argmax(y_true, axis=-1)))
+    return float(np.mean(categorical_accuracy_per_sample(y_true, y_pred)))
 
 
 def sparse_categorical_accuracy(y_true, y_pred) -> float:
     """Fraction of rows where ``argmax(y_pred)`` equals the integer label."""
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_true.ndim == y_pred.ndim:
-        y_true = y_true[..., 0]
-    return float(np.mean(np.argmax(y_pred, axis=-1) == y_true))
+    return float(np.mean(sparse_categorical_accuracy_per_sample(y_true, y_pred)))
 
 
 def mean_squared_error(y_true, y_pred) -> float:
     """``mean((y_true - y_pred)**2)``."""
-    return float(np.mean((np.asarray(y_pred) - np.asarray(y_true).reshape(np.shape(y_pred))) ** 2))
+    return float(np.mean(mean_squared_error_per_sample(y_true, y_pred)))
 
 
 def mean_absolute_error(y_true, y_pred) -> float:
     """``mean(|y_true - y_pred|)``."""
-    return float(np.mean(np.abs(np.asarray(y_pred) - np.asarray(y_true).reshape(np.shape(y_pred)))))
+    return float(np.mean(mean_absolute_error_per_sample(y_true, y_pred)))
 
+
+PER_SAMPLE: dict[Callable, Callable] = {
+    binary_accuracy: binary_accuracy_per_sample, categorical_accuracy: categorical_accuracy_per_sample,
+    sparse_categorical_accuracy: sparse_categorical_accuracy_per_sample,
+    mean_squared_error: mean_squared_error_per_sample, mean_absolute_error: mean_absolute_error_per_sample,
+}
 
 _TABLE: dict[str, Callable] = {
     "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
@@ -51,18 +104,40 @@ _TABLE: dict[str, Callable] = {
 }
 
 
-def get(name, loss: losses.Loss | None = None) -> Callable:
-    """Return the metric called ``name``; ``"accuracy"``/``"acc"`` picks the flavour that fits ``loss``."""
+def accuracy_for(y_true_shape: tuple, y_pred_shape: tuple) -> Callable:
+    """The accuracy Keras 3 picks for ``"accuracy"`` given the label and output shapes."""
+    if y_pred_shape[-1] == 1:
+        return binary_accuracy
+    if len(y_true_shape) < len(y_pred_shape) or (y_true_shape[-1] == 1 and y_pred_shape[-1] > 1):
+        return sparse_categorical_accuracy
+    return categorical_accuracy
+
+
+def get(name, y_true=None, y_pred=None) -> Callable:
+    """Return the metric called ``name`` (or ``name`` itself if it is callable).
+
+    ``"accuracy"``/``"acc"`` needs example ``y_true`` and ``y_pred`` (arrays or shapes) to pick the
+    flavour, see :func:`accuracy_for`.
+    """
     if callable(name):
         return name
-    if name in ("accuracy", "acc"):
-        if isinstance(loss, losses.SparseCategoricalCrossentropy):
-            return sparse_categorical_accuracy
-        if isinstance(loss, losses.CategoricalCrossentropy):
-            return categorical_accuracy
-        if isinstance(loss, losses.BinaryCrossentropy) and loss.from_logits:
-            return lambda y_true, y_pred: binary_accuracy(y_true, y_pred, threshold=0.0)
-        return binary_accuracy
-    if name in _TABLE:
-        return _TABLE[name]
+    if isinstance(name, str) and name.lower() in ("accuracy", "acc"):
+        if y_true is None or y_pred is None:
+            raise ValueError("metrics.get('accuracy') needs y_true and y_pred (or their shapes) to choose between "
+                             "binary, categorical and sparse categorical accuracy, as Keras does")
+        return accuracy_for(_shape_of(y_true), _shape_of(y_pred))
+    if isinstance(name, str) and name.lower() in _TABLE:
+        return _TABLE[name.lower()]
     raise ValueError(f"unknown metric {name!r}; expected 'accuracy' or one of {sorted(_TABLE)}")
+
+
+def per_sample(metric: Callable, y_true, y_pred) -> np.ndarray:
+    """``(batch,)`` values of ``metric`` (for a user function returning a float: that float for every sample)."""
+    if metric in PER_SAMPLE:
+        return PER_SAMPLE[metric](y_true, y_pred)
+    values = np.asarray(metric(y_true, y_pred), dtype=np.float64)
+    return np.broadcast_to(values.mean() if values.ndim == 0 else _per_sample(values), (len(y_pred),))
+
+
+def _shape_of(a) -> tuple:
+    return tuple(a) if isinstance(a, tuple) else np.shape(a)

@@ -21,7 +21,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")  # before Keras' first import: i
 pytest.importorskip("keras", reason="keras (a reference only, like torch) is not installed: "
                                     "`pip install keras==3.15.1` runs the Keras parity tests")
 pytest.importorskip("torch", reason="the Keras reference runs on the torch backend: install torch")
-kr = pytest.importorskip("keras_reference", reason="Keras could not be set up on the torch backend")
+kr = pytest.importorskip("keras_parity_helpers", reason="Keras could not be set up on the torch backend")
 keras = kr.keras
 
 import dlcore  # noqa: E402

@@ -118,3 +118,53 @@ def test_one_hot_hint_only_for_one_hot_labels():
     with pytest.raises(ValueError) as info:
         losses.sparse_categorical_crossentropy(np.full((4, 3), 2), np.full((4, 3), 1 / 3))
     assert "one-hot" not in str(info.value) and "(4,)" in str(info.value)
+
+
+def test_categorical_rows_not_summing_to_one_are_rescaled_as_keras():
+    y, p = np.array([[0.0, 1.0, 0.0]]), np.array([[0.2, 1.0, 0.2]])  # rows sum to 1.4
+    assert losses.categorical_crossentropy(y, p) == pytest.approx(-np.log(1.0 / 1.4))
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_categorical_gradient_with_unnormalised_rows_matches_numerical(from_logits):
+    y = np.eye(4)[RNG.integers(0, 4, size=5)]
+    p = RNG.uniform(0.1, 2.0, size=(5, 4))  # positive, rows far from summing to 1
+    loss = losses.CategoricalCrossentropy(from_logits=from_logits)
+    assert rel_error(loss.gradient(y, p), numerical_gradient(lambda: loss(y, p), p)) < 1e-7
+
+
+@pytest.mark.parametrize("name", ["mse", "binary_crossentropy", "categorical_crossentropy",
+                                  "sparse_categorical_crossentropy"])
+def test_sample_weight_value_per_sample_and_gradient(name):
+    shape = (6, 1) if name == "binary_crossentropy" else (6, 3)
+    loss = losses.get(name)
+    y = _labels(name, shape)
+    p = RNG.uniform(0.1, 0.9, size=shape)
+    w = RNG.uniform(0.0, 3.0, size=6)
+    per_sample = loss.per_sample(y, p)
+    assert per_sample.shape == (6,) and np.mean(per_sample) == pytest.approx(loss(y, p))
+    assert loss(y, p, sample_weight=w) == pytest.approx(np.sum(w * per_sample) / 6)  # "sum_over_batch_size"
+    numerical = numerical_gradient(lambda: loss(y, p, sample_weight=w), p)
+    assert rel_error(loss.gradient(y, p, sample_weight=w), numerical) < 1e-7
+    with pytest.raises(ValueError, match=r"sample_weight must have shape \(6,\)"):
+        loss(y, p, sample_weight=w[:4])
+
+
+@pytest.mark.parametrize("name, keras_name", [("mse", "MeanSquaredError"),
+                                              ("binary_crossentropy", "BinaryCrossentropy"),
+                                              ("categorical_crossentropy", "CategoricalCrossentropy"),
+                                              ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy")])
+def test_values_and_weighted_values_match_keras(name, keras_name):
+    from keras_reference import keras_or_skip
+    keras = keras_or_skip()
+    shape = (6, 1) if name == "binary_crossentropy" else (6, 3)
+    y = _labels(name, shape)
+    p = RNG.uniform(0.05, 1.5 if name == "categorical_crossentropy" else 0.95, size=shape)  # unnormalised rows
+    w = RNG.uniform(0.0, 3.0, size=6)
+    theirs = getattr(keras.losses, keras_name)(dtype="float64")
+    loss = losses.get(name)
+    # Keras' losses compute in float32 on the torch backend even for float64 inputs: compare to 1e-6
+    assert loss(y, p) == pytest.approx(float(theirs(y, p)), rel=1e-6)
+    assert loss(y, p, sample_weight=w) == pytest.approx(float(theirs(y, p, sample_weight=w)), rel=1e-6)
+    per_sample = getattr(keras.losses, "mean_squared_error" if name == "mse" else name)(y, p)
+    np.testing.assert_allclose(loss.per_sample(y, p), keras.ops.convert_to_numpy(per_sample), rtol=1e-6)

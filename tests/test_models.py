@@ -3,7 +3,7 @@ import pytest
 
 import dlcore
 from dlcore.gradcheck import check_model
-from dlcore.layers import Dense, Input
+from dlcore.layers import LSTM, BatchNormalization, Conv2D, Dense, Flatten, Input
 from dlcore.models import Model, Sequential
 
 RNG = np.random.default_rng(0)
@@ -184,3 +184,125 @@ def test_backprop_skips_only_the_data_gradient_and_restores_the_flag():
     assert first.backward(np.ones((64, 8), dtype=np.float32)).shape == (64, 3)
     first.input_grad = False
     assert first.backward(np.ones((64, 8), dtype=np.float32)) is None
+
+
+# ----- Keras 3 signatures, defaults and conventions -----------------------------------------------
+def test_fit_arguments_are_positional_in_keras_order():
+    x, y = _binary_data()
+    model = _mlp()
+    model.fit(x, y, 32, 3, 0)  # batch_size=32, epochs=3, verbose=0
+    assert model.optimizer.iterations == 3 * 2
+
+
+def test_compile_defaults_to_rmsprop_and_needs_a_loss_to_train():
+    model = Sequential([Input(shape=(3,)), Dense(1)])
+    model.compile()
+    assert isinstance(model.optimizer, dlcore.optimizers.RMSprop)
+    x, y = _binary_data()
+    for call in (lambda: model.fit(x, y, verbose=0), lambda: model.evaluate(x, y),
+                 lambda: model.train_on_batch(x, y)):
+        with pytest.raises(ValueError, match="needs a loss"):
+            call()
+
+
+@pytest.mark.parametrize("n, split", [(10, 0.25), (64, 0.25), (7, 0.3), (600, 0.2), (33, 0.1)])
+def test_validation_split_holds_out_the_rows_keras_does(n, split):
+    x, y = RNG.normal(size=(n, 3)), RNG.integers(0, 2, size=(n, 1)).astype(float)
+    model = _mlp()
+    history = model.fit(x, y, batch_size=1, epochs=1, validation_split=split, verbose=0)
+    assert history.params["steps"] == int(np.floor(n * (1 - split)))
+
+
+def test_initial_epoch_and_the_on_batch_methods():
+    x, y = _binary_data()
+    model = _mlp()
+    assert model.fit(x, y, epochs=5, initial_epoch=2, verbose=0).epoch == [2, 3, 4]
+    loss, acc = model.train_on_batch(x[:8], y[:8])
+    assert isinstance(loss, float) and 0 <= acc <= 1
+    assert set(model.test_on_batch(x, y, return_dict=True)) == {"loss", "accuracy"}
+    np.testing.assert_array_equal(model.predict_on_batch(x), model.predict(x))
+
+
+def test_sample_weight_and_class_weight_scale_the_loss():
+    x, y = _binary_data(8)
+    model = _mlp(metrics=())
+    w = np.arange(8.0)
+    per_sample = model.loss.per_sample(y, model.predict(x))
+    assert model.evaluate(x, y, sample_weight=w) == pytest.approx(np.sum(w * per_sample) / 8)
+    before = model.get_weights()
+    by_class = model.train_on_batch(x, y, class_weight={0: 0.5, 1: 2.0})
+    model.set_weights(before)
+    explicit = model.train_on_batch(x, y, sample_weight=np.where(y[:, 0] == 1, 2.0, 0.5))
+    assert by_class == pytest.approx(explicit)
+    with pytest.raises(ValueError, match="class_weight and sample_weight"):
+        model.fit(x, y, class_weight={0: 1.0}, sample_weight=w, verbose=0)
+
+
+def test_weights_counts_and_frozen_layers(capsys):
+    bn, dense = BatchNormalization(), Dense(4)
+    model = Sequential([Input(shape=(3,)), dense, bn, Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.build()
+    assert model.count_params() == 16 + 16 + 5
+    assert [w.shape for w in bn.get_weights()] == [(4,)] * 4 and len(model.non_trainable_weights) == 2
+    model.summary()
+    out = capsys.readouterr().out
+    assert "Total params: 37" in out and "Trainable params: 29" in out and "Non-trainable params: 8" in out
+    dense.trainable = bn.trainable = False
+    frozen = dense.get_weights() + bn.get_weights()
+    x = RNG.normal(size=(32, 3)).astype(np.float32)
+    model.fit(x, RNG.normal(size=(32, 1)), epochs=2, verbose=0)
+    for a, b in zip(frozen, dense.get_weights() + bn.get_weights()):
+        np.testing.assert_array_equal(a, b)  # nor the moving statistics: a frozen BatchNormalization runs in inference
+    assert len(model.trainable_weights) == 2
+    assert model.get_layer(index=1) is bn and model.get_layer(name=bn.name) is bn
+    with pytest.raises(ValueError, match="no layer named"):
+        model.get_layer("nope")
+
+
+def _keras_twin(keras, kind):
+    if kind == "dense_bn":
+        ours = Sequential([Input(shape=(3,)), Dense(4, activation="tanh"), BatchNormalization(), Dense(2)])
+        theirs = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation="tanh"),
+                                   keras.layers.BatchNormalization(), keras.layers.Dense(2)])
+        return ours, theirs, (3,)
+    if kind == "conv":
+        ours = Sequential([Input(shape=(5, 5, 2)), Conv2D(3, 3, activation="relu"), Flatten(), Dense(1)])
+        theirs = keras.Sequential([keras.Input(shape=(5, 5, 2)), keras.layers.Conv2D(3, 3, activation="relu"),
+                                   keras.layers.Flatten(), keras.layers.Dense(1)])
+        return ours, theirs, (5, 5, 2)
+    ours = Sequential([Input(shape=(4, 2)), LSTM(3), Dense(1)])
+    theirs = keras.Sequential([keras.Input(shape=(4, 2)), keras.layers.LSTM(3), keras.layers.Dense(1)])
+    return ours, theirs, (4, 2)
+
+
+@pytest.mark.parametrize("kind", ["dense_bn", "conv", "lstm"])
+def test_weights_order_counts_and_predictions_match_keras(kind):
+    from keras_reference import keras_or_skip
+    keras = keras_or_skip()
+    ours, theirs, shape = _keras_twin(keras, kind)
+    ours.build(dtype=np.float64)
+    assert [w.shape for w in ours.get_weights()] == [tuple(w.shape) for w in theirs.get_weights()]
+    assert ours.count_params() == theirs.count_params()
+    x = RNG.normal(size=(6, *shape))
+    ours.compile(optimizer="sgd", loss="mse")
+    ours.fit(x, RNG.normal(size=(6, ours.output_shapes[-1][-1])), epochs=1, verbose=0)  # moves BN statistics
+    theirs.set_weights(ours.get_weights())
+    np.testing.assert_allclose(ours.predict(x), theirs.predict(x, verbose=0), rtol=1e-5, atol=1e-7)
+
+
+def test_weighted_training_step_matches_keras():
+    from keras_reference import keras_or_skip
+    keras = keras_or_skip()
+    x, y = _binary_data(16)
+    ours = _mlp(optimizer=dlcore.optimizers.SGD(learning_rate=0.5), metrics=())
+    ours.build(dtype=np.float64)
+    theirs = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8, activation="tanh"),
+                               keras.layers.Dense(1, activation="sigmoid")])
+    theirs.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="binary_crossentropy")
+    theirs.set_weights(ours.get_weights())
+    w = RNG.uniform(0, 2, size=16)
+    assert ours.train_on_batch(x, y, sample_weight=w) == pytest.approx(theirs.train_on_batch(x, y, sample_weight=w),
+                                                                       rel=1e-5)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)

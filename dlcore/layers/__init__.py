@@ -11,11 +11,12 @@
 - ``SimpleRNN``, ``LSTM``, ``GRU`` (simple_rnn.py, lstm.py, gru.py): ``(n, T, F)`` → ``(n, units)`` or ``(n, T, units)``
 - ``MultiHeadAttention`` (attention.py), ``TransformerBlock`` (transformer.py): ``(n, T, F)`` → ``(n, T, F)``
 - ``GlobalAveragePooling1D`` (global_pooling.py): ``(n, T, F)`` → ``(n, F)``
+- ``Add``, ``Concatenate`` (merge.py): a list of arrays → one array (functional models' skip connections)
 """
 
 from .activation import Activation
 from .attention import MultiHeadAttention, scaled_dot_product_attention
-from .base import Layer
+from .base import KerasTensor, Layer
 from .conv import Conv2D
 from .dense import Dense
 from .dropout import Dropout
@@ -25,12 +26,14 @@ from .global_pooling import GlobalAveragePooling1D
 from .gru import GRU
 from .input import Input
 from .lstm import LSTM
+from .merge import Add, Concatenate
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, AvgPool2D, MaxPool2D, MaxPooling2D
 from .simple_rnn import SimpleRNN
 from .transformer import TransformerBlock
 
-__all__ = ["GRU", "LSTM", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv2D", "Dense",
-           "Dropout", "Embedding", "Flatten", "GlobalAveragePooling1D", "Input", "Layer", "LayerNormalization",
+__all__ = ["GRU", "LSTM", "Activation", "Add", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Concatenate",
+           "Conv2D", "Dense", "Dropout", "Embedding", "Flatten", "GlobalAveragePooling1D", "Input", "KerasTensor",
+           "Layer", "LayerNormalization",
            "MaxPool2D", "MaxPooling2D", "MultiHeadAttention", "SimpleRNN", "TransformerBlock",
            "scaled_dot_product_attention"]

@@ -4,6 +4,10 @@ A layer is a forward/backward pair. ``forward(x)`` remembers what ``backward`` n
 ``backward(dout)`` returns ``dx`` and fills ``grads`` (same keys as ``params``).
 Weights are created by ``build`` from the first input's shape and dtype, and read from
 ``params`` at every forward, so replacing ``layer.params["kernel"]`` takes effect.
+
+Calling a layer on an :class:`~dlcore.layers.Input` (or on the result of such a call) does not
+compute anything: it returns a :class:`KerasTensor` that records the call, from which
+``Model(inputs, outputs)`` builds a functional model, as in Keras.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections import defaultdict
 import numpy as np
 
 from ..tape import record
+from .input import Input
 
 _name_counts: defaultdict[str, int] = defaultdict(int)
 
@@ -36,6 +41,40 @@ def as_float(x, what: str = "input") -> np.ndarray:
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float32)
     return arr
+
+
+class KerasTensor:
+    """A symbolic output: what ``layer(x)`` returns when ``x`` is an ``Input`` or another ``KerasTensor``.
+
+    Attributes
+    ----------
+    shape : tuple
+        Output shape, batch axis first (``None``).
+    layer : Layer
+        The layer that produced it.
+    inputs : list
+        The ``Input`` objects or ``KerasTensor`` the layer was called on.
+    called_on_list : bool
+        Whether the layer was called on a list (merge layers), so it gets a list at run time too.
+    """
+
+    def __init__(self, shape: tuple, layer: Layer, inputs: list, called_on_list: bool = False):
+        self.shape, self.layer, self.inputs = tuple(shape), layer, inputs
+        self.called_on_list = called_on_list
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={self.shape}, name={self.layer.name}>"
+
+
+def is_symbolic(x) -> bool:
+    """Whether ``x`` (or, for a list, any item) is an ``Input`` or a ``KerasTensor``."""
+    items = x if isinstance(x, (list, tuple)) else [x]
+    return any(isinstance(item, (Input, KerasTensor)) for item in items)
+
+
+def symbolic_shape(x) -> tuple:
+    """Shape with the batch axis (``None``) of an ``Input`` or ``KerasTensor``."""
+    return (None, *x.shape) if isinstance(x, Input) else x.shape
 
 
 class Layer:
@@ -119,9 +158,31 @@ class Layer:
         raise NotImplementedError
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
-        out = self.forward(x, training=training)
+        if is_symbolic(x):
+            return self._call_symbolic(x)
+        out = self.forward(x, training=self.training_mode(training))
         record(self, x, out)  # a subclassed Model backpropagates through the calls it recorded
         return out
+
+    def _call_symbolic(self, x) -> KerasTensor:
+        """Build the layer for the symbolic input's shape and return its symbolic output."""
+        inputs = list(x) if isinstance(x, (list, tuple)) else [x]
+        if not all(isinstance(item, (Input, KerasTensor)) for item in inputs):
+            raise ValueError(f"{self.describe()}: cannot mix Input/KerasTensor and arrays in one call")
+        shapes = [symbolic_shape(item) for item in inputs]
+        shape = shapes if isinstance(x, (list, tuple)) else shapes[0]
+        if not self.built:
+            if self.input_shape is not None and not isinstance(x, (list, tuple)) \
+                    and not shape_matches(shape[1:], self.input_shape):
+                raise self.shape_error(shape, (None, *self.input_shape), "it was declared with input_shape")
+            self.build(shape)
+        elif not isinstance(x, (list, tuple)):
+            self.check_input_shape(shape)
+        return KerasTensor(self.compute_output_shape(shape), self, inputs, isinstance(x, (list, tuple)))
+
+    def training_mode(self, training: bool) -> bool:
+        """The mode to run in: a frozen layer with state (batch norm) runs in inference mode, as in Keras 3."""
+        return bool(training) and (self.trainable or not self.state_names_list())
 
     # ----- helpers ---------------------------------------------------------------------
     def param(self, key: str, dtype) -> np.ndarray:
@@ -133,13 +194,59 @@ class Layer:
         """Penalty this layer adds to the loss (weight decay); 0 by default."""
         return 0.0
 
+    # ----- weights, in Keras' order ----------------------------------------------------
+    state_names: tuple[str, ...] | None = None  # None: the ndarray attributes called moving_* (batch norm's)
+
+    def state_names_list(self) -> list[str]:
+        """Names of the non-trainable state arrays (attributes), e.g. ``["moving_mean", "moving_variance"]``."""
+        if self.state_names is not None:
+            return list(self.state_names)
+        return [k for k, v in vars(self).items() if k.startswith("moving_") and isinstance(v, np.ndarray)]
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """All weight arrays (not copies): ``params`` in order, then the state (Keras' ``layer.weights``)."""
+        return [*self.params.values(), *(getattr(self, k) for k in self.state_names_list())]
+
+    @property
+    def trainable_weights(self) -> list[np.ndarray]:
+        """The arrays ``fit`` updates: ``params``, or none when ``trainable`` is False."""
+        return list(self.params.values()) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[np.ndarray]:
+        """The state arrays (plus ``params`` when ``trainable`` is False), in Keras' order."""
+        state = [getattr(self, k) for k in self.state_names_list()]
+        return state if self.trainable else [*self.params.values(), *state]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weights in Keras' order (``Dense``: kernel, bias; ``BatchNormalization``: gamma,
+        beta, moving_mean, moving_variance; ``LSTM``: kernel, recurrent_kernel, bias)."""
+        return [np.array(w, copy=True) for w in self.weights]
+
+    def set_weights(self, weights: list) -> None:
+        """Set the weights from a list like :meth:`get_weights` returns (same count, shapes, order)."""
+        names = [*self.params, *self.state_names_list()]
+        if len(weights) != len(names):
+            raise ValueError(f"{self.describe()}: set_weights got {len(weights)} arrays, expected {len(names)} "
+                             f"({', '.join(names) or 'no weights'}){'' if self.built else '; build the layer first'}")
+        for key, w in zip(names, weights):
+            target = self.params[key] if key in self.params else getattr(self, key)
+            if np.shape(w) != target.shape:
+                raise ValueError(f"{self.describe()}: set_weights got shape {np.shape(w)} for {key!r}, "
+                                 f"expected {target.shape}")
+            if key in self.params:
+                target[...] = w  # in place: the optimizer's state is keyed by the array
+            else:
+                setattr(self, key, np.array(w, dtype=target.dtype))
+
     def count_params(self) -> int:
-        """Number of trainable scalars."""
-        return int(sum(p.size for p in self.params.values()))
+        """Number of scalars in all weights, trainable or not (as Keras' ``count_params``)."""
+        return int(sum(np.size(w) for w in self.weights))
 
     def count_non_trainable(self) -> int:
-        """Number of non-trainable state scalars (e.g. batch norm's moving statistics)."""
-        return 0
+        """Number of scalars in :attr:`non_trainable_weights`."""
+        return int(sum(np.size(w) for w in self.non_trainable_weights))
 
     def describe(self) -> str:
         return f"{type(self).__name__} layer '{self.name}'"

@@ -1,7 +1,10 @@
-"""Models: :class:`Sequential` (a stack of layers) and :class:`Model` (subclass it, Keras-style)."""
+"""Models: :class:`Sequential` (a stack of layers), :class:`Model` (subclass it, Keras-style, or call
+``Model(inputs, outputs)`` for a functional model) and :func:`load_model`."""
 
-from .history import History
+from ..callbacks import History
+from ..saving import load_model
+from .functional import Functional, InputLayer
 from .model import Model
 from .sequential import Sequential
 
-__all__ = ["History", "Model", "Sequential"]
+__all__ = ["Functional", "History", "InputLayer", "Model", "Sequential", "load_model"]

@@ -1,36 +1,12 @@
-"""``History`` (what ``fit`` returns) and the per-epoch progress lines ``fit`` prints."""
+"""The per-epoch progress lines ``fit`` prints (``History`` itself lives in :mod:`dlcore.callbacks`)."""
 
 from __future__ import annotations
 
 import math
 
+from ..callbacks import History
 
-class History:
-    """Per-epoch record of a ``fit`` call, as in Keras.
-
-    Attributes
-    ----------
-    history : dict[str, list[float]]
-        ``{"loss": [...], "accuracy": [...], "val_loss": [...], ...}``, one value per epoch.
-    epoch : list[int]
-        Epoch indices (0-based).
-    params : dict
-        ``epochs``, ``batch_size``, ``steps`` (updates per epoch).
-    """
-
-    def __init__(self, params: dict):
-        self.history: dict[str, list[float]] = {}
-        self.epoch: list[int] = []
-        self.params = params
-
-    def append(self, epoch: int, logs: dict[str, float]) -> None:
-        self.epoch.append(epoch)
-        for key, value in logs.items():
-            self.history.setdefault(key, []).append(float(value))
-
-    def __repr__(self) -> str:
-        last = {k: round(v[-1], 4) for k, v in self.history.items() if v}
-        return f"<History epochs={len(self.epoch)} last={last}>"
+__all__ = ["History", "format_logs", "should_print"]
 
 
 def format_logs(logs: dict[str, float]) -> str:

@@ -1,28 +1,31 @@
 """``Model``: compile / fit / evaluate / predict / summary, and backprop through a chain of layers.
 
-Subclass it Keras-style (assign layers in ``__init__``, chain them in ``call``) or use
-:class:`~dlcore.models.Sequential`. Training is the loop every chapter builds by hand:
-forward, loss, backward through the layers in reverse, optimizer step.
+Subclass it Keras-style (assign layers in ``__init__``, chain them in ``call``), use
+:class:`~dlcore.models.Sequential`, or build a functional model with ``Model(inputs, outputs)``
+(see :mod:`dlcore.models.functional`). Training is the loop every chapter builds by hand:
+forward, loss, backward through the layers in reverse, optimizer step (:mod:`dlcore.models.training`).
 """
 
 from __future__ import annotations
 
 import inspect
-import time
 
 import numpy as np
 
 from .. import losses, optimizers
 from .. import metrics as metrics_lib
 from ..layers.base import Layer
-from ..random import get_rng
 from ..tape import recording
-from .history import History, format_logs, should_print
+from . import training
 from .summary import print_summary
+from .weights import WeightsMixin
 
 
-class Model:
+class Model(WeightsMixin):
     """Base model. Subclasses define ``call(x)`` applying their layers one after another.
+
+    ``Model(inputs, outputs)`` (as in Keras) returns a functional model instead, see
+    :class:`~dlcore.models.functional.Functional`.
 
     Attributes
     ----------
@@ -32,91 +35,73 @@ class Model:
         Set to True (e.g. from a callback) to end ``fit`` after the current epoch.
     """
 
-    def __init__(self, name: str | None = None):
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)  # Python then runs Functional.__init__(*args, **kwargs)
+        return super().__new__(cls)
+
+    def __init__(self, name: str | None = None, trainable: bool = True):
         self.name = name or _default_name(self)
         self._chain: list[Layer] = []
         self.output_shapes: list[tuple] = []
         self.loss = None
         self.optimizer = None
-        self.compiled_metrics: dict[str, object] = {}
+        self._metric_specs: list = []
+        self._weighted_metric_specs: list = []
+        self._resolved: dict | None = None
+        self._loss_weight = 1.0
         self.stop_training = False
+        self.history = None
+        if not trainable:
+            self.trainable = False
 
     # ----- structure ----------------------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
         return list(self._chain)
 
+    @property
+    def trainable(self) -> bool:
+        """False when every layer is frozen; setting it sets ``trainable`` on every layer (as Keras)."""
+        return any(layer.trainable for layer in self._chain) or not self._chain
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._frozen_all = not value  # a subclass only knows its layers after the first call
+        for layer in self._chain:
+            layer.trainable = bool(value)
+
     def call(self, x, training: bool = False):
-        raise NotImplementedError("subclass Model and define call(x), or use Sequential")
+        raise NotImplementedError("subclass Model and define call(x), or use Sequential or Model(inputs, outputs)")
 
     def _forward(self, x, training: bool) -> np.ndarray:
         """Run ``call`` while recording the layer calls; check they form a chain."""
         if not hasattr(self, "_call_takes_training"):  # inspect once, not at every batch
             self._call_takes_training = "training" in inspect.signature(self.call).parameters
-        wants_training = self._call_takes_training
         with recording() as tape:
-            out = self.call(x, training=training) if wants_training else self.call(x)
+            out = self.call(x, training=training) if self._call_takes_training else self.call(x)
         if not tape:
             raise ValueError(f"{self.name}: call() applied no dlcore layer")
         previous = x
         for layer, inp, layer_out in tape:
             if inp is not previous:
                 raise ValueError(f"{self.name}: call() must apply its layers one after another (each to the previous "
-                                 f"layer's output) for dlcore to backpropagate; {layer.describe()} got another input")
+                                 f"layer's output) for dlcore to backpropagate; {layer.describe()} got another input. "
+                                 "For branches, build a functional model: Model(inputs, outputs)")
             previous = layer_out
         if out is not tape[-1][2]:
             raise ValueError(f"{self.name}: call() must return the output of its last layer")
         self._chain = [layer for layer, _, _ in tape]
+        self._build_input = (tuple(np.shape(x)[1:]), str(np.asarray(x).dtype))  # to rebuild it when loading
+        if getattr(self, "_frozen_all", False):
+            for layer in self._chain:
+                layer.trainable = False
         self.output_shapes = [(None, *o.shape[1:]) for _, _, o in tape]
         return out
 
-    def _validate_input(self, x) -> None:
-        """Check a whole input array before training on it (Sequential knows its input shape)."""
-
-    def __call__(self, x, training: bool = False) -> np.ndarray:
-        return self._forward(x, training)
-
-    # ----- compile ----------------------------------------------------------------------
-    def compile(self, loss="mse", optimizer="sgd", metrics=None) -> None:
-        """Choose the loss, the optimizer and the metrics to report.
-
-        Parameters
-        ----------
-        loss : str or Loss
-            ``'mse'``, ``'binary_crossentropy'``, ``'categorical_crossentropy'``,
-            ``'sparse_categorical_crossentropy'`` or a :class:`dlcore.losses.Loss`.
-        optimizer : str or Optimizer
-            ``'sgd'``, ``'rmsprop'``, ``'adam'`` (default settings) or an optimizer object.
-        metrics : list of str, optional
-            E.g. ``['accuracy']``.
-        """
-        self.loss = losses.get(loss)
-        self.optimizer = optimizers.get(optimizer)
-        if isinstance(metrics, str):
-            metrics = [metrics]
-        self.compiled_metrics = {name if isinstance(name, str) else name.__name__: metrics_lib.get(name, self.loss)
-                                 for name in (metrics or [])}
-
-    @property
-    def metrics_names(self) -> list[str]:
-        """``["loss", <compiled metric names>...]``, the order of :meth:`evaluate`'s list."""
-        return ["loss", *self.compiled_metrics]
-
-    def _require_compiled(self, what: str) -> None:
-        if self.loss is None or self.optimizer is None:
-            raise RuntimeError(f"call model.compile(loss=..., optimizer=...) before model.{what}()")
-
-    # ----- one training step, in three visible parts -----------------------------------------
-    def compute_loss(self, x, y, training: bool = False) -> float:
-        """Forward pass and loss (plus the layers' regularization penalties); remembers what backprop needs."""
-        out = self._forward(self._cast(x), training)
-        self._last = (y, out)
-        return self.loss(y, out) + sum(layer.regularization_loss() for layer in self._chain)
-
-    def backpropagate(self) -> None:
-        """Backward pass: fill every layer's ``grads`` from the last :meth:`compute_loss`."""
-        y, out = self._last
-        grad = self.loss.gradient(y, out)
+    def _backward(self, grad: np.ndarray) -> None:
+        """Backpropagate ``dL/d(output)`` through the chain (the data needs no gradient)."""
         for layer in reversed(self._chain[1:]):
             grad = layer.backward(grad)
         first = self._chain[0]
@@ -126,9 +111,94 @@ class Model:
         finally:
             first.input_grad = saved
 
-    def train_step(self, x, y) -> float:
+    def _validate_input(self, x) -> None:
+        """Check a whole input array before training on it (Sequential knows its input shape)."""
+
+    def __call__(self, x, training: bool = False) -> np.ndarray:
+        from ..layers.base import is_symbolic
+        if is_symbolic(x):
+            raise ValueError(f"{self.name}: dlcore cannot call a model on an Input (nesting models in a functional "
+                             "model); use its layers directly")
+        return self._forward(x, training)
+
+    # ----- compile ----------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True) -> None:
+        """Choose the optimizer, the loss and the metrics to report (Keras 3's signature and defaults).
+
+        Parameters
+        ----------
+        optimizer : str or Optimizer
+            ``'rmsprop'`` (default), ``'sgd'``, ``'adam'`` or an optimizer object.
+        loss : str or Loss
+            ``'mse'``, ``'binary_crossentropy'``, ``'categorical_crossentropy'``,
+            ``'sparse_categorical_crossentropy'`` or a :class:`dlcore.losses.Loss`. No default: training
+            without a loss raises.
+        loss_weights : float or list of one float, optional
+            Scales the loss (one output only).
+        metrics : list, optional
+            E.g. ``['accuracy']``; ``'accuracy'`` becomes binary, categorical or sparse categorical
+            accuracy from the shapes of the labels and outputs, as in Keras.
+        weighted_metrics : list, optional
+            Metrics weighted by ``sample_weight``/``class_weight`` (``metrics`` are not).
+        run_eagerly, steps_per_execution, jit_compile, auto_scale_loss
+            Accepted for Keras compatibility; dlcore always runs eagerly in numpy.
+        """
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = None if loss is None else losses.get(loss)
+        self._loss_weight = _single_loss_weight(loss_weights)
+        self._metric_specs = _as_list(metrics)
+        self._weighted_metric_specs = _as_list(weighted_metrics)
+        self._resolved = None
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """``["loss", <compiled metric names>...]``, the order of :meth:`evaluate`'s list."""
+        names = [_metric_name(m) for m in self._metric_specs]
+        return ["loss", *names, *(_weighted_name(_metric_name(m), names) for m in self._weighted_metric_specs)]
+
+    def _require_compiled(self, what: str) -> None:
+        if self.optimizer is None:
+            raise RuntimeError(f"call model.compile(optimizer=..., loss=...) before model.{what}()")
+        if self.loss is None:
+            raise ValueError(f"model.{what}() needs a loss, but compile() was called without one: "
+                             f"model.compile(optimizer=..., loss='mse') (or another loss), as in Keras")
+
+    def _metric_fns(self, y, y_pred) -> dict[str, tuple]:
+        """``{name: (function, weighted)}``, resolved once from the first labels and outputs (as Keras)."""
+        if self._resolved is None:
+            names = [_metric_name(m) for m in self._metric_specs]
+            self._resolved = {name: (metrics_lib.get(m, y, y_pred), False)
+                              for name, m in zip(names, self._metric_specs)}
+            for m in self._weighted_metric_specs:
+                self._resolved[_weighted_name(_metric_name(m), names)] = (metrics_lib.get(m, y, y_pred), True)
+        return self._resolved
+
+    def _metric_sums(self, y, y_pred, sample_weight) -> dict[str, tuple[float, float]]:
+        """``{name: (sum of values, sum of weights)}`` over a batch, for running (weighted) means."""
+        sums = {}
+        for name, (fn, weighted) in self._metric_fns(y, y_pred).items():
+            values = metrics_lib.per_sample(fn, y, y_pred)
+            w = np.ones(len(values)) if sample_weight is None or not weighted else sample_weight
+            sums[name] = (float(np.sum(values * w)), float(np.sum(w)))
+        return sums
+
+    # ----- one training step, in three visible parts -----------------------------------------
+    def compute_loss(self, x, y, training: bool = False, sample_weight=None) -> float:
+        """Forward pass and loss (plus the layers' regularization penalties); remembers what backprop needs."""
+        out = self._forward(self._cast(x), training)
+        self._last = (y, out, sample_weight)
+        data_loss = self._loss_weight * self.loss(y, out, sample_weight=sample_weight)
+        return data_loss + sum(layer.regularization_loss() for layer in self._chain)
+
+    def backpropagate(self) -> None:
+        """Backward pass: fill every layer's ``grads`` from the last :meth:`compute_loss`."""
+        y, out, sample_weight = self._last
+        self._backward(self._loss_weight * self.loss.gradient(y, out, sample_weight=sample_weight))
+
+    def train_step(self, x, y, sample_weight=None) -> float:
         """Forward, backward and one optimizer update on the batch ``(x, y)``; returns the batch loss."""
-        loss = self.compute_loss(x, y, training=True)
+        loss = self.compute_loss(x, y, training=True, sample_weight=sample_weight)
         if not np.isfinite(loss):
             return loss  # fit reports it before touching the weights
         self.backpropagate()
@@ -145,119 +215,73 @@ class Model:
                     return x if p.dtype == x.dtype else x.astype(p.dtype)
         return x
 
-    # ----- fit / evaluate / predict ------------------------------------------------------------
-    def fit(self, x, y, epochs: int = 1, batch_size: int | None = 32, validation_data=None,
-            validation_split: float = 0.0, shuffle: bool = True, verbose: int = 1, callbacks=None) -> History:
-        """Train for ``epochs`` passes over ``(x, y)`` in mini-batches of ``batch_size``.
+    # ----- fit / evaluate / predict (Keras' argument order) ------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+        """Train for ``epochs`` passes over ``(x, y)`` in mini-batches of ``batch_size`` (None: 32).
 
-        ``batch_size=None`` means 32 as in Keras; ``batch_size=len(x)`` is full-batch gradient descent
-        (one update per epoch), ``batch_size=1`` is stochastic gradient descent (``len(x)`` updates).
-
-        Parameters
-        ----------
-        x, y : array-like
-            Inputs ``(n, ...)`` and targets ``(n, ...)``.
-        validation_data : tuple, optional
-            ``(x_val, y_val)`` evaluated after every epoch (``val_loss``, ``val_<metric>``).
-        validation_split : float
-            Fraction of ``(x, y)`` held out for validation, taken from the END of the data before
-            shuffling (as Keras does).
-        shuffle : bool
-            Reshuffle the training samples every epoch.
-        verbose : int
-            0 silent, 1 about ten progress lines, 2 one line per epoch.
-        callbacks : list of callables, optional
-            Each is called as ``cb(model, epoch, logs)`` after every epoch; set ``model.stop_training``
-            to stop early.
-
-        Returns
-        -------
-        History
-
-        Raises
-        ------
-        FloatingPointError
-            As soon as the loss is NaN or infinite (training diverged): lower the learning rate. The
-            exception's ``history`` attribute (also ``model.history``) holds the completed epochs.
+        See :func:`dlcore.models.training.fit` for every argument; returns a
+        :class:`~dlcore.callbacks.History`.
         """
-        self._require_compiled("fit")
-        x, y = _check_xy(x, y)
-        self._validate_input(x)
-        if not 0.0 <= validation_split < 1.0:
-            raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}")
-        if validation_split and validation_data is None:
-            cut = len(x) - int(round(len(x) * validation_split))
-            if cut < 1 or cut == len(x):
-                raise ValueError(f"validation_split={validation_split} leaves no training or no validation sample "
-                                 f"out of {len(x)}")
-            x, y, validation_data = x[:cut], y[:cut], (x[cut:], y[cut:])
-        if not isinstance(epochs, (int, np.integer)) or epochs < 0:
-            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
-        n = len(x)
-        batch_size = 32 if batch_size is None else _check_batch_size(batch_size)
-        steps = -(-n // batch_size)
-        history = History({"epochs": epochs, "batch_size": batch_size, "steps": steps})
-        self.stop_training = False
-        for epoch in range(epochs):
-            start = time.perf_counter()
-            order = get_rng().permutation(n) if shuffle else np.arange(n)
-            totals = dict.fromkeys(self.metrics_names, 0.0)
-            for step in range(steps):
-                idx = order[step * batch_size:(step + 1) * batch_size]
-                with np.errstate(over="ignore", invalid="ignore"):
-                    loss = self.train_step(x[idx], y[idx])
-                if not np.isfinite(loss):
-                    error = FloatingPointError(_diverged_message(loss, epoch, step, self.optimizer))
-                    error.history = self.history = history  # the epochs completed before it diverged
-                    raise error
-                totals["loss"] += loss * len(idx)
-                for name, fn in self.compiled_metrics.items():
-                    totals[name] += fn(y[idx], self._last[1]) * len(idx)
-            logs = {k: v / n for k, v in totals.items()}
-            if validation_data is not None:
-                val = self.evaluate(*validation_data, batch_size=batch_size, return_dict=True)
-                logs.update({f"val_{k}": v for k, v in val.items()})
-            history.append(epoch, logs)
-            if should_print(epoch, epochs, verbose):
-                print(f"Epoch {epoch + 1}/{epochs} - {time.perf_counter() - start:.2f}s - {format_logs(logs)}")
-            for callback in callbacks or []:
-                callback(self, epoch, logs)
-            if self.stop_training:
-                break
-        self.history = history
-        return history
+        return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
+                            validation_split=validation_split, validation_data=validation_data, shuffle=shuffle,
+                            class_weight=class_weight, sample_weight=sample_weight, initial_epoch=initial_epoch,
+                            steps_per_epoch=steps_per_epoch, validation_batch_size=validation_batch_size,
+                            validation_freq=validation_freq)
 
-    def evaluate(self, x, y, batch_size: int | None = None, verbose: int = 0, return_dict: bool = False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False):
         """Loss and metrics on ``(x, y)`` in inference mode (dropout off, batch norm uses moving statistics).
 
         Returns the loss alone if no metrics were compiled, else ``[loss, metric, ...]`` in the order of
         ``metrics_names``, or a dict ``{"loss": ..., "accuracy": ...}`` with ``return_dict=True``.
+        ``verbose`` 1 prints the result (``"auto"``: silent).
         """
         self._require_compiled("evaluate")
-        x, y = _check_xy(x, y)
-        y_pred = self.predict(x, batch_size=batch_size)
-        result = {"loss": self.loss(y, y_pred) + sum(layer.regularization_loss() for layer in self._chain)}
-        result.update({name: fn(y, y_pred) for name, fn in self.compiled_metrics.items()})
-        if verbose:
-            print(format_logs(result))
-        if return_dict:
-            return result
-        return result["loss"] if len(result) == 1 else list(result.values())
+        x, y = training.check_xy(x, y)
+        sample_weight = training.check_sample_weight(sample_weight, len(x))
+        result = self._test_logs(x, y, sample_weight, batch_size)
+        if verbose not in ("auto", 0, None, False):
+            print(training.format_logs(result))
+        return _logs_result(result, return_dict)
 
-    def predict(self, x, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
+    def _test_logs(self, x, y, sample_weight, batch_size=None) -> dict[str, float]:
+        y_pred = self.predict(x, batch_size=batch_size)
+        loss = self._loss_weight * self.loss(y, y_pred, sample_weight=sample_weight)
+        result = {"loss": loss + sum(layer.regularization_loss() for layer in self._chain)}
+        result.update({k: s / w for k, (s, w) in self._metric_sums(y, y_pred, sample_weight).items()})
+        return result
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
         """Outputs for ``x`` in inference mode, computed in batches (default: all at once)."""
         x = np.asarray(x)
         if x.ndim == 0 or len(x) == 0:
             raise ValueError(f"predict needs a batch of samples, got an array of shape {x.shape}")
-        batch_size = len(x) if batch_size is None else _check_batch_size(batch_size)
+        batch_size = len(x) if batch_size is None else training.check_batch_size(batch_size)
         outs = [self._forward(self._cast(x[i:i + batch_size]), False) for i in range(0, len(x), batch_size)]
         return outs[0] if len(outs) == 1 else np.concatenate(outs)
 
-    # ----- inspection ---------------------------------------------------------------------------
-    def count_params(self) -> int:
-        """Trainable scalars in all layers."""
-        return sum(layer.count_params() for layer in self._chain)
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One update on one batch; returns its loss (and metrics) as Keras does: a float without
+        metrics, else ``[loss, metric, ...]``, or a dict with ``return_dict=True``."""
+        self._require_compiled("train_on_batch")
+        x, y = training.check_xy(x, y)
+        sample_weight = training.batch_weights(y, sample_weight, class_weight, len(x))
+        loss = self.train_step(x, y, sample_weight)
+        y_pred = self._last[1]
+        logs = {"loss": loss, **{k: s / w for k, (s, w) in self._metric_sums(y, y_pred, sample_weight).items()}}
+        return _logs_result(logs, return_dict)
 
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss (and metrics) on one batch in inference mode, returned like :meth:`train_on_batch`."""
+        return self.evaluate(x, y, batch_size=None, verbose=0, sample_weight=sample_weight, return_dict=return_dict)
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        """Outputs for one batch ``x`` in inference mode."""
+        return self.predict(x)
+
+    # ----- inspection (weights: see weights.py) ------------------------------------------------
     def summary(self, print_fn=print) -> None:
         """Print each layer's output shape and parameter count, and the totals, as Keras does."""
         if not self.output_shapes:
@@ -265,19 +289,41 @@ class Model:
                              "layer input_shape=...)")
         print_summary(self, print_fn)
 
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of all parameter arrays, layer by layer."""
-        return [p.copy() for layer in self._chain for p in layer.params.values()]
+    def get_config(self) -> dict:
+        return {"name": self.name}
 
-    def set_weights(self, weights: list[np.ndarray]) -> None:
-        """Copy ``weights`` (as returned by :meth:`get_weights`) into the parameters, in place."""
-        targets = [p for layer in self._chain for p in layer.params.values()]
-        if len(weights) != len(targets):
-            raise ValueError(f"set_weights: got {len(weights)} arrays, the model has {len(targets)}")
-        for target, w in zip(targets, weights):
-            if np.shape(w) != target.shape:
-                raise ValueError(f"set_weights: array of shape {np.shape(w)} for a parameter of shape {target.shape}")
-            target[...] = w
+
+def _as_list(specs) -> list:
+    if specs is None:
+        return []
+    return [specs] if isinstance(specs, str) or callable(specs) else list(specs)
+
+
+def _metric_name(spec) -> str:
+    return spec if isinstance(spec, str) else getattr(spec, "__name__", type(spec).__name__)
+
+
+def _weighted_name(name: str, unweighted: list[str]) -> str:
+    return f"weighted_{name}" if name in unweighted else name
+
+
+def _single_loss_weight(loss_weights) -> float:
+    if loss_weights is None:
+        return 1.0
+    if isinstance(loss_weights, dict):
+        loss_weights = list(loss_weights.values())
+    if isinstance(loss_weights, (list, tuple)):
+        if len(loss_weights) != 1:
+            raise ValueError(f"loss_weights: dlcore models have one output, got {len(loss_weights)} weights")
+        loss_weights = loss_weights[0]
+    return float(loss_weights)
+
+
+def _logs_result(logs: dict, return_dict: bool):
+    """Keras' convention: a dict, or the loss alone without metrics, or the list of values."""
+    if return_dict:
+        return logs
+    return logs["loss"] if len(logs) == 1 else list(logs.values())
 
 
 def _default_name(model) -> str:
@@ -288,25 +334,3 @@ def _default_name(model) -> str:
     return base if n == 0 else f"{base}_{n}"
 
 
-def _check_xy(x, y):
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"x and y must have a batch axis, got shapes {x.shape} and {y.shape}")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same number of samples, got {len(x)} and {len(y)}")
-    if len(x) == 0:
-        raise ValueError("x and y are empty")
-    return x, y
-
-
-def _check_batch_size(batch_size) -> int:
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    return int(batch_size)
-
-
-def _diverged_message(loss, epoch, step, optimizer) -> str:
-    lr = getattr(optimizer, "learning_rate", None)
-    advice = f"Lower the learning rate (it is {lr:g}; try {lr / 10:g})" if lr else "Lower the learning rate"
-    return (f"The loss became {loss} at epoch {epoch + 1}, batch {step + 1}: training diverged. {advice}, "
-            "or check the inputs for NaN/inf and scale them.")

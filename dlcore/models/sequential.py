@@ -69,7 +69,7 @@ class Sequential(Model):
 
     def call(self, x, training: bool = False) -> np.ndarray:
         for layer in self._chain:
-            x = layer.forward(x, training=training)
+            x = layer.forward(x, training=layer.training_mode(training))
         return x
 
     def _forward(self, x, training: bool) -> np.ndarray:

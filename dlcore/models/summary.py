@@ -30,7 +30,8 @@ def print_summary(model, print_fn: Callable[[str], None] = print) -> None:
     """Print ``model``'s layers, output shapes and parameter counts (the model must be built)."""
     rows, trainable, frozen = [], 0, 0
     for layer, shape in zip(model.layers, model.output_shapes):
-        t, n = layer.count_params(), layer.count_non_trainable()
+        t = int(sum(w.size for w in layer.trainable_weights))
+        n = int(sum(w.size for w in layer.non_trainable_weights))
         rows.append((layer.name, type(layer).__name__, shape, t + n))
         trainable += t
         frozen += n

@@ -1,0 +1,156 @@
+import zipfile
+
+import numpy as np
+import pytest
+
+import dlcore
+from dlcore import saving
+from dlcore.layers import (
+    LSTM,
+    Add,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    GlobalAveragePooling1D,
+    Input,
+    MaxPool2D,
+)
+from dlcore.models import Model, Sequential, load_model
+
+RNG = np.random.default_rng(0)
+
+
+def _trained(model, x, y, loss="mse"):
+    model.compile(optimizer="adam", loss=loss, metrics=["mae"])
+    model.fit(x, y, epochs=2, verbose=0)
+    return model
+
+
+@pytest.mark.parametrize("build", [
+    lambda: (Sequential([Input(shape=(3,)), Dense(4, activation="relu", kernel_regularizer="l2"),
+                         BatchNormalization(), Dropout(0.2), Dense(1)]), (3,)),
+    lambda: (Sequential([Input(shape=(6, 6, 1)), Conv2D(2, 3, padding="same", activation="relu"), MaxPool2D(),
+                         Flatten(), Dense(1)]), (6, 6, 1)),
+    lambda: (Sequential([Input(shape=(5, 2)), LSTM(3), Dense(1)]), (5, 2)),
+])
+def test_sequential_round_trip_gives_identical_predictions(tmp_path, build):
+    model, shape = build()
+    x, y = RNG.normal(size=(16, *shape)), RNG.normal(size=(16, 1))
+    _trained(model, x, y)
+    model.save(tmp_path / "m.keras")
+    loaded = load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    assert [type(la) for la in loaded.layers] == [type(la) for la in model.layers]
+    assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))  # compiled again, same loss and metric
+    assert type(loaded.optimizer) is type(model.optimizer)
+
+
+def test_embedding_model_and_saving_module_alias(tmp_path):
+    model = Sequential([Input(shape=(4,)), Embedding(10, 3), GlobalAveragePooling1D(), Dense(1)])
+    x = RNG.integers(0, 10, size=(8, 4))
+    _trained(model, x, RNG.normal(size=(8, 1)))
+    model.save(str(tmp_path / "e.keras"))
+    np.testing.assert_array_equal(saving.load_model(str(tmp_path / "e.keras")).predict(x), model.predict(x))
+
+
+def test_functional_round_trip(tmp_path):
+    inputs = Input(shape=(3,))
+    outputs = Dense(1)(Add()([inputs, Dense(3, activation="tanh")(inputs)]))
+    model = Model(inputs, outputs)
+    x = RNG.normal(size=(8, 3))
+    _trained(model, x, RNG.normal(size=(8, 1)))
+    model.save(tmp_path / "f.keras")
+    np.testing.assert_array_equal(load_model(tmp_path / "f.keras").predict(x), model.predict(x))
+
+
+@saving.register_keras_serializable()
+class _Net(Model):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = Dense(units, activation="tanh")
+        self.out = Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+    def get_config(self):
+        return {"units": self.units, "name": self.name}
+
+
+class _Unregistered(_Net):
+    pass
+
+
+def test_registered_subclassed_model_round_trip_and_unregistered_error(tmp_path):
+    model = _Net(units=5)
+    x = RNG.normal(size=(8, 3))
+    _trained(model, x, RNG.normal(size=(8, 1)))
+    model.save(tmp_path / "s.keras")
+    loaded = load_model(tmp_path / "s.keras")
+    assert isinstance(loaded, _Net) and loaded.units == 5
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    other = _Unregistered()
+    other.predict(x)
+    with pytest.raises(ValueError, match="register_keras_serializable"):
+        other.save(tmp_path / "u.keras")
+
+
+def test_save_and_load_weights(tmp_path):
+    model = Sequential([Input(shape=(3,)), Dense(4), BatchNormalization(), Dense(1)])
+    x = RNG.normal(size=(16, 3))
+    _trained(model, x, RNG.normal(size=(16, 1)))
+    model.save_weights(tmp_path / "w.weights.h5")
+    fresh = Sequential([Input(shape=(3,)), Dense(4), BatchNormalization(), Dense(1)])
+    fresh.build(dtype=np.float64)  # trained on float64 data, dlcore's weights are float64
+    fresh.load_weights(tmp_path / "w.weights.h5")
+    np.testing.assert_array_equal(fresh.predict(x), model.predict(x))
+    with pytest.raises(ValueError, match=r"\.weights\.h5"):
+        model.save_weights(tmp_path / "w.npz")
+    small = Sequential([Input(shape=(3,)), Dense(1)])
+    small.build()
+    with pytest.raises(ValueError, match="do not fit"):
+        small.load_weights(tmp_path / "w.weights.h5")
+
+
+def test_bad_files_get_clear_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.keras"):
+        load_model(tmp_path / "missing.keras")
+    junk = tmp_path / "junk.keras"
+    junk.write_bytes(RNG.bytes(200))
+    with pytest.raises(ValueError, match="junk.keras.*not a .keras file saved by dlcore"):
+        load_model(junk)
+    other_zip = tmp_path / "other.keras"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(ValueError, match="other.keras.*not a model saved by dlcore"):
+        load_model(other_zip)
+    bad_weights = tmp_path / "bad.weights.h5"
+    bad_weights.write_bytes(b"\x89HDF\r\n\x1a\n" + RNG.bytes(100))
+    model = Sequential([Input(shape=(3,)), Dense(1)])
+    model.build()
+    with pytest.raises(ValueError, match="bad.weights.h5.*save_weights"):
+        model.load_weights(bad_weights)
+
+
+def test_pickled_arrays_are_refused(tmp_path):
+    evil = tmp_path / "evil.weights.h5"
+    with open(evil, "wb") as f:
+        np.savez(f, _format=np.array("dlcore-weights-weights-1"), w00000=np.array([object()], dtype=object))
+    model = Sequential([Input(shape=(3,)), Dense(1)])
+    model.build()
+    with pytest.raises(ValueError, match="evil.weights.h5"):
+        model.load_weights(evil)
+
+
+def test_a_file_saved_by_keras_is_recognised(tmp_path):
+    from keras_reference import keras_or_skip
+    keras = keras_or_skip()
+    theirs = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    theirs.save(tmp_path / "k.keras")
+    with pytest.raises(ValueError, match="k.keras.*saved by Keras"):
+        load_model(tmp_path / "k.keras")
+    dlcore.set_seed(0)
