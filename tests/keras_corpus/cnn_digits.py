@@ -1,5 +1,6 @@
 """(b) A small convolutional network on the 8x8 digits; the best epoch is saved by ModelCheckpoint."""
 import keras
+
 from dlcore.datasets import load_digits
 
 keras.utils.set_random_seed(0)

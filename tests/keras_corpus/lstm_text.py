@@ -1,6 +1,7 @@
 """(c) Next-character prediction with an LSTM on a small text (Aesop's fables)."""
 import keras
 import numpy as np
+
 from dlcore.datasets import load_text
 
 keras.utils.set_random_seed(0)

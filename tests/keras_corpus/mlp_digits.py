@@ -1,5 +1,6 @@
 """(a) An MLP classifier on the 8x8 digits, with a validation split and early stopping."""
 import keras
+
 from dlcore.datasets import load_digits
 
 keras.utils.set_random_seed(0)

@@ -1,5 +1,6 @@
 """(e) The functional API: a residual block (a skip connection with Add) on the digits."""
 import keras
+
 from dlcore.datasets import load_digits
 
 keras.utils.set_random_seed(0)

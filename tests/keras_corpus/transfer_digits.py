@@ -1,6 +1,7 @@
 """(d) Transfer learning: train on digits 0-4, freeze the feature layers, train a new head on digits 5-9."""
 import keras
 import numpy as np
+
 from dlcore.datasets import load_digits
 
 keras.utils.set_random_seed(0)
