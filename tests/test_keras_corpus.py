@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+import dlcore
+
 sys.path.insert(0, str(Path(__file__).resolve().parent / "keras_corpus"))
 import _runner  # noqa: E402
 
@@ -35,6 +37,12 @@ TARGETS = {
 }
 HAS_KERAS = importlib.util.find_spec("keras") is not None and importlib.util.find_spec("torch") is not None
 _keras_runs: dict[str, _runner.Run] = {}
+# What `import dlcore as keras` needs at top level beyond dlcore.layers/models/callbacks/optimizers: the programs
+# call keras.Input(...) and keras.utils.set_random_seed(0). Until dlcore/__init__.py exposes them the runs are
+# xfail "not merged yet".
+_TOP_LEVEL_MISSING = [n for n in ("Input", "utils") if not hasattr(dlcore, n)]
+_REASON = f"not merged yet: no dlcore.{' or dlcore.'.join(_TOP_LEVEL_MISSING)} for `import dlcore as keras`"
+_NOT_MERGED = [pytest.mark.xfail(strict=False, reason=_REASON)] if _TOP_LEVEL_MISSING else []
 
 
 def test_every_program_has_a_target():
@@ -54,7 +62,7 @@ def _keras_run(name: str) -> _runner.Run:
     return _keras_runs[name]
 
 
-@pytest.mark.parametrize("name", sorted(TARGETS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_NOT_MERGED) for n in sorted(TARGETS)])
 def test_program_runs_on_keras_and_dlcore_alike(name):
     target, tolerance = TARGETS[name]
     dl = _runner.run(_runner.HERE / f"{name}.py", "dlcore")
