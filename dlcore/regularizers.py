@@ -1,6 +1,8 @@
-"""Weight penalties added to the loss: L1, L2 and both (Keras names and factors).
+"""Weight penalties added to the loss: L1, L2 and both, with Keras 3's names, defaults and factors.
 
 ``L2(l2)`` adds ``l2 * sum(w**2)`` (no 1/2, as in Keras) so its gradient is ``2 * l2 * w``.
+As in Keras, the lower-case names are the same classes: ``l2(0.01)`` is ``L2(0.01)``, and
+``l1_l2(l1=..., l2=...)`` is ``L1L2`` (both factors default to 0 there, to 0.01 in ``L1``/``L2``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ class Regularizer:
     """Base class: ``penalty(w)`` is added to the loss, ``gradient(w)`` to ``dL/dw``."""
 
     def penalty(self, w: np.ndarray) -> float:
+        """The number added to the loss for weights ``w``."""
         raise NotImplementedError
 
     def gradient(self, w: np.ndarray) -> np.ndarray:
+        """``d penalty / d w``, same shape as ``w``."""
         raise NotImplementedError
 
     def __call__(self, w: np.ndarray) -> float:
@@ -32,7 +36,8 @@ class L1L2(Regularizer):
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
         for label, v in (("l1", l1), ("l2", l2)):
-            if not np.isfinite(v) or v < 0:
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                    or not np.isfinite(v) or v < 0:
                 raise ValueError(f"regularization factor {label} must be a finite number >= 0, got {v!r}")
         self.l1, self.l2 = float(l1), float(l2)
 
@@ -44,7 +49,7 @@ class L1L2(Regularizer):
         return self.l1 * np.sign(w) + 2 * self.l2 * w
 
     def __repr__(self) -> str:
-        return f"L1L2(l1={self.l1}, l2={self.l2})"
+        return f"{type(self).__name__}(l1={self.l1:g}, l2={self.l2:g})"
 
 
 class L1(L1L2):
@@ -53,6 +58,9 @@ class L1(L1L2):
     def __init__(self, l1: float = 0.01):
         super().__init__(l1=l1)
 
+    def __repr__(self) -> str:
+        return f"L1(l1={self.l1:g})"
+
 
 class L2(L1L2):
     """``l2 * sum(w**2)``: weight decay, shrinks all weights towards zero."""
@@ -60,12 +68,28 @@ class L2(L1L2):
     def __init__(self, l2: float = 0.01):
         super().__init__(l2=l2)
 
+    def __repr__(self) -> str:
+        return f"L2(l2={self.l2:g})"
+
+
+l1, l2, l1_l2 = L1, L2, L1L2  # Keras' lower-case names for the same classes
+_TABLE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
+
 
 def get(spec) -> Regularizer | None:
-    """``None``, a :class:`Regularizer`, or a name ``'l1'``/``'l2'``/``'l1_l2'`` (default factor 0.01)."""
+    """``None``, a :class:`Regularizer`, or a Keras name: ``'l1'``/``'L1'``, ``'l2'``/``'L2'``, ``'l1_l2'``/``'L1L2'``.
+
+    A name gives that class with its defaults, as in Keras: 0.01 for ``L1`` and ``L2``, 0 and 0
+    for ``L1L2`` (a penalty of zero; construct ``L1L2(l1=..., l2=...)`` to choose the factors).
+
+    Raises
+    ------
+    ValueError
+        If ``spec`` is none of these; the message lists the names.
+    """
     if spec is None or isinstance(spec, Regularizer):
         return spec
-    table = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(0.01, 0.01)}
-    if isinstance(spec, str) and spec.lower() in table:
-        return table[spec.lower()]()
-    raise ValueError(f"unknown regularizer {spec!r}; expected None, 'l1', 'l2', 'l1_l2' or an L1/L2/L1L2 object")
+    if isinstance(spec, str) and spec in _TABLE:
+        return _TABLE[spec]()
+    raise ValueError(f"unknown regularizer {spec!r}; expected None, one of {sorted(_TABLE)} "
+                     "or an L1/L2/L1L2 object")

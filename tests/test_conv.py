@@ -313,3 +313,28 @@ def test_batch_size_can_change_between_calls(layout):
         v = rng.standard_normal(xb.shape)
         lhs = np.sum(dout * (layer.forward(v) - layer.params["bias"]))
         assert abs(lhs - np.sum(dx * v)) <= 1e-10 * (1 + abs(lhs))
+
+
+def test_regularizers_bias_initializer_and_keras(keras):
+    from keras_ref import assert_close_to_keras, keras_layer_output
+
+    from dlcore.regularizers import L1L2
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 5, 5, 2))
+    layer = Conv2D(3, 3, padding="same", activation="tanh", bias_initializer="ones",
+                   kernel_regularizer=L1L2(l2=0.3), bias_regularizer=L1L2(l1=0.2))
+    layer.forward(x)
+    np.testing.assert_array_equal(layer.params["bias"], 1.0)
+    w, b = layer.params["kernel"], layer.params["bias"]
+    assert layer.regularization_loss() == pytest.approx(0.3 * np.sum(w**2) + 0.2 * np.abs(b).sum())
+    dout = rng.standard_normal((2, 5, 5, 3))
+    layer.backward(dout)
+    plain = Conv2D(3, 3, padding="same", activation="tanh")
+    plain.forward(x)
+    plain.params = {"kernel": w, "bias": b}
+    plain.forward(x)
+    plain.backward(dout)
+    np.testing.assert_allclose(layer.grads["kernel"], plain.grads["kernel"] + 0.6 * w, atol=1e-12)
+    np.testing.assert_allclose(layer.grads["bias"], plain.grads["bias"] + 0.2 * np.sign(b), atol=1e-12)
+    ref = keras.layers.Conv2D(3, 3, padding="same", activation="tanh")
+    assert_close_to_keras("Conv2D same tanh", layer.forward(x), keras_layer_output(keras, ref, x, [w, b]))

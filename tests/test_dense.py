@@ -94,3 +94,32 @@ def test_activation_layer(name):
     assert errors["x"] < 1e-7
     with pytest.raises(ValueError, match="unknown activation"):
         Activation("swishy")
+
+
+def test_bias_options_and_penalties_reach_the_model_loss():
+    from dlcore.models import Sequential
+    layer = Dense(3, bias_initializer="ones", bias_regularizer=L1L2(l2=0.5), kernel_regularizer=L1L2(l1=0.1))
+    x = RNG.normal(size=(4, 2))
+    layer.forward(x)
+    np.testing.assert_array_equal(layer.params["bias"], 1.0)
+    b, w = layer.params["bias"], layer.params["kernel"]
+    assert layer.regularization_loss() == pytest.approx(0.5 * np.sum(b**2) + 0.1 * np.abs(w).sum())
+    layer.backward(np.zeros((4, 3)))
+    np.testing.assert_allclose(layer.grads["bias"], 2 * 0.5 * b)
+    model = Sequential([layer])
+    model.compile(loss="mse", optimizer="sgd")
+    y = np.zeros((4, 3))
+    assert model.compute_loss(x, y) == pytest.approx(np.mean((layer.forward(x) - y) ** 2) + layer.regularization_loss())
+    no_bias = Dense(2, use_bias=False)
+    no_bias.forward(x)
+    assert set(no_bias.params) == {"kernel"}
+
+
+def test_matches_keras_with_bias_initializer(keras):
+    from keras_ref import assert_close_to_keras, keras_layer_output
+    x = RNG.normal(size=(3, 4))
+    layer = Dense(2, activation="tanh", bias_initializer="ones")
+    ours = layer.forward(x)
+    theirs = keras_layer_output(keras, keras.layers.Dense(2, activation="tanh", bias_initializer="ones"), x,
+                                [layer.params["kernel"]] + [layer.params["bias"]])
+    assert_close_to_keras("Dense tanh bias_initializer=ones", ours, theirs, atol=1e-6)  # see keras_ref: float32 matmul

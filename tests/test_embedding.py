@@ -112,3 +112,16 @@ def test_variable_length_declared_input_shape():
     assert layer.forward(np.zeros((2, 8), dtype=int)).shape == (2, 8, 2)
     with pytest.raises(ValueError, match=r"emb.*\(2, 8, 1\)"):
         layer.forward(np.zeros((2, 8, 1), dtype=int))
+
+
+def test_mask_zero_computes_the_padding_mask(keras):
+    from keras_ref import assert_close_to_keras, keras_layer_output
+    ids = np.array([[5, 2, 0, 0], [1, 0, 3, 0]])
+    layer = Embedding(6, 3, mask_zero=True, dtype=np.float64)
+    out = layer.forward(ids)
+    np.testing.assert_array_equal(layer.output_mask, ids != 0)
+    np.testing.assert_array_equal(layer.compute_mask(ids), ids != 0)
+    assert Embedding(6, 3).compute_mask(ids) is None
+    ref = keras.layers.Embedding(6, 3, mask_zero=True)
+    assert_close_to_keras("Embedding mask_zero", out, keras_layer_output(keras, ref, ids, [layer.params["embeddings"]]))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(ref.compute_mask(ids)), layer.output_mask)

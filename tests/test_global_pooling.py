@@ -1,9 +1,13 @@
-"""Tests of dlcore.layers.global_pooling: GlobalAveragePooling1D, with and without a padding mask."""
+"""Tests of dlcore.layers.global_pooling: GlobalAveragePooling1D (with and without a padding mask),
+GlobalAveragePooling2D and GlobalMaxPooling1D/2D (gradients, Keras' outputs, ties)."""
 
 import numpy as np
 import pytest
+from keras_ref import assert_close_to_keras, keras_layer_output
+from keras_ref import keras as keras_fixture  # noqa: F401 (the `keras` fixture)
 
 from dlcore.gradcheck import check_layer
+from dlcore.layers import GlobalAveragePooling2D, GlobalMaxPool2D, GlobalMaxPooling1D, GlobalMaxPooling2D
 from dlcore.layers.global_pooling import GlobalAveragePooling1D
 from dlcore.random import set_seed
 
@@ -54,3 +58,32 @@ def test_dtype_dout_and_shape_errors():
     np.testing.assert_array_equal(dout, 1)
     with pytest.raises(ValueError, match=r"gap_test.*\(2, 4\)"):
         layer.forward(np.ones((2, 4)))
+
+
+# ----- GlobalAveragePooling2D, GlobalMaxPooling1D/2D ---------------------------------------------
+NEW_LAYERS = {GlobalAveragePooling2D: 4, GlobalMaxPooling1D: 3, GlobalMaxPooling2D: 4}
+
+
+@pytest.mark.parametrize("cls", NEW_LAYERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_new_global_pooling_gradients_and_keras(keras, cls, keepdims):
+    rng = np.random.default_rng(NEW_LAYERS[cls])
+    x = rng.standard_normal((2, *rng.integers(1, 5, size=NEW_LAYERS[cls] - 2), 3))  # continuous: no ties
+    layer = cls(keepdims=keepdims)
+    assert max(check_layer(layer, x).values()) < 1e-7
+    ours = layer.forward(x)
+    # keras.ops.mean on the torch backend is only ~1e-8 accurate even in float64 (3e-8 measured against numpy)
+    assert_close_to_keras(f"{cls.__name__} keepdims={keepdims}", ours,
+                          keras_layer_output(keras, getattr(keras.layers, cls.__name__)(keepdims=keepdims), x),
+                          atol=1e-10 if "Max" in cls.__name__ else 1e-6)
+    assert layer.compute_output_shape((None, *x.shape[1:])) == (None, *ours.shape[1:])
+
+
+def test_global_max_gradient_goes_to_the_first_maximum_only():
+    x = np.array([[[1.0, 5.0], [3.0, 5.0], [3.0, 0.0]]])  # ties in both channels
+    layer = GlobalMaxPooling1D()
+    np.testing.assert_array_equal(layer.forward(x), [[3.0, 5.0]])
+    np.testing.assert_array_equal(layer.backward(np.array([[1.0, 2.0]])), [[[0, 2], [1, 0], [0, 0]]])
+    assert GlobalMaxPool2D is GlobalMaxPooling2D
+    with pytest.raises(ValueError, match=r"\(2, 3\)"):
+        GlobalMaxPooling2D().forward(np.zeros((2, 3)))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations, initializers
+from .. import activations, initializers, regularizers
 from .base import Layer
+from .dense import weight_penalty
 from .im2col import Workspace, col2im, conv_output_length, im2col
 
 PADDINGS = ("valid", "same")
@@ -60,14 +61,17 @@ class Conv2D(Layer):
         Name from :mod:`dlcore.activations`; ``None`` is linear.
     input_shape : (H, W, cin), optional
         Shape of one image, to build (and summarise) the layer before it sees data.
-    kernel_initializer : str or callable
-        ``"glorot_uniform"`` (Keras' default) or ``"he_normal"``.
+    kernel_initializer, bias_initializer : str or callable
+        Names from :mod:`dlcore.initializers`; Keras' defaults ``"glorot_uniform"`` and ``"zeros"``.
     use_bias : bool
         Whether to add ``bias``.
+    kernel_regularizer, bias_regularizer : Regularizer or str, optional
+        Penalties added to the loss (see :mod:`dlcore.regularizers`).
     """
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", activation: str | None = None,
-                 input_shape=None, kernel_initializer="glorot_uniform", use_bias: bool = True, name: str | None = None):
+                 input_shape=None, kernel_initializer="glorot_uniform", use_bias: bool = True, name: str | None = None,
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None):
         if input_shape is not None and len(input_shape) != 3:
             raise ValueError(f"Conv2D: input_shape must be (height, width, channels), got {tuple(input_shape)}; "
                              "for grayscale images use e.g. (28, 28, 1)")
@@ -82,6 +86,9 @@ class Conv2D(Layer):
         activations.get(activation)  # fail now, not at the first forward, on a typo
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.use_bias = use_bias
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.workspace = Workspace()
 
     # ----- shapes -------------------------------------------------------------------------
@@ -92,7 +99,7 @@ class Conv2D(Layer):
         shape = (*self.kernel_size, input_shape[-1], self.filters)
         self.params["kernel"] = self.kernel_initializer(shape, dtype=dtype)
         if self.use_bias:
-            self.params["bias"] = np.zeros(self.filters, dtype=dtype)
+            self.params["bias"] = self.bias_initializer((self.filters,), dtype=dtype)
         self.built = True
 
     def _geometry(self, input_shape) -> tuple[tuple, tuple]:
@@ -172,6 +179,7 @@ class Conv2D(Layer):
         if self.use_bias:
             # a matrix-vector product: far faster than dz2.sum(axis=0) on a tall, narrow matrix
             self.grads["bias"] = self.workspace.get("ones", (m,), z.dtype, fill=1.0) @ dz2
+        self._add_penalty_gradients(z.dtype)
         if not self.input_grad:  # first layer of a model: nothing needs d(loss)/d(images)
             return None
         # patch gradients grouped by kernel offset, in the layout col2im reads contiguously
@@ -188,6 +196,14 @@ class Conv2D(Layer):
         if dxp.shape == x_shape:
             return dxp
         return np.ascontiguousarray(dxp[:, top:top + x_shape[1], left:left + x_shape[2], :])
+
+    def _add_penalty_gradients(self, dtype) -> None:
+        for key, reg in (("kernel", self.kernel_regularizer), ("bias", self.bias_regularizer)):
+            if reg is not None and key in self.grads:
+                self.grads[key] += reg.gradient(self.param(key, dtype))
+
+    def regularization_loss(self):
+        return weight_penalty(self, {"kernel": self.kernel_regularizer, "bias": self.bias_regularizer})
 
     def get_config(self):
         return {"name": self.name, "filters": self.filters, "kernel_size": self.kernel_size,

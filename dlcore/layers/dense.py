@@ -8,6 +8,14 @@ from .. import activations, initializers, regularizers
 from .base import Layer
 
 
+def weight_penalty(layer: Layer, regularizers_by_param: dict) -> float:
+    """Sum of ``regularizer.penalty(layer.params[key])`` over the (key, regularizer) pairs that are set."""
+    if not layer.built:
+        return 0.0
+    return float(sum(r.penalty(layer.params[key]) for key, r in regularizers_by_param.items()
+                     if r is not None and key in layer.params))
+
+
 class Dense(Layer):
     """Fully connected layer.
 
@@ -26,13 +34,17 @@ class Dense(Layer):
         Penalty on ``kernel`` (see :mod:`dlcore.regularizers`).
     use_bias : bool
         Whether to add ``bias``.
-    kernel_initializer : str or callable
-        ``"glorot_uniform"`` (Keras' default) or ``"he_normal"`` (better before ReLU).
+    kernel_initializer, bias_initializer : str or callable
+        Names from :mod:`dlcore.initializers`; Keras' defaults ``"glorot_uniform"`` and ``"zeros"``
+        (``"he_normal"`` suits a kernel before ReLU).
+    bias_regularizer : Regularizer or str, optional
+        Penalty on ``bias``.
     """
 
     def __init__(self, units: int, activation: str | None = None, input_dim: int | None = None,
                  kernel_regularizer=None, use_bias: bool = True,
-                 kernel_initializer="glorot_uniform", input_shape=None, name: str | None = None):
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", bias_regularizer=None,
+                 input_shape=None, name: str | None = None):
         if input_dim is not None:
             input_shape = (input_dim,)
         super().__init__(input_shape=input_shape, name=name)
@@ -44,12 +56,14 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
 
     def build(self, input_shape, dtype=np.float32):
         n_in = input_shape[-1]
         self.params["kernel"] = self.kernel_initializer((n_in, self.units), dtype=dtype)
         if self.use_bias:
-            self.params["bias"] = np.zeros(self.units, dtype=dtype)
+            self.params["bias"] = self.bias_initializer((self.units,), dtype=dtype)
         self.built = True
 
     def check_input_shape(self, shape):
@@ -84,12 +98,12 @@ class Dense(Layer):
             self.grads["kernel"] += self.kernel_regularizer.gradient(kernel)
         if self.use_bias:
             self.grads["bias"] = dz2.sum(axis=0)
+            if self.bias_regularizer is not None:
+                self.grads["bias"] += self.bias_regularizer.gradient(self.param("bias", x.dtype))
         return dz @ kernel.T if self.input_grad else None
 
     def regularization_loss(self):
-        if self.kernel_regularizer is None or not self.built:
-            return 0.0
-        return self.kernel_regularizer.penalty(self.params["kernel"])
+        return weight_penalty(self, {"kernel": self.kernel_regularizer, "bias": self.bias_regularizer})
 
     def get_config(self):
         return {"name": self.name, "units": self.units, "activation": self.activation}

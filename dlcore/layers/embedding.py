@@ -32,6 +32,10 @@ class Embedding(Layer):
     dtype : numpy dtype
         Dtype of ``embeddings`` and of the output (default float32). Integer ids carry no float
         dtype to copy, so pass ``np.float64`` for gradient checks.
+    mask_zero : bool
+        Id 0 is padding (Keras): :meth:`compute_mask` gives ``ids != 0`` and ``output_mask`` holds it
+        after each forward. Pass it on as ``mask=`` to a recurrent layer (which then carries its
+        state over the padding), ``GlobalAveragePooling1D`` or ``MultiHeadAttention``.
 
     Notes
     -----
@@ -41,7 +45,7 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim: int, output_dim: int, input_shape=None, name: str | None = None,
-                 dtype=np.float32):
+                 dtype=np.float32, mask_zero: bool = False):
         super().__init__(name=name)
         # e.g. (time,); None entries (variable-length sequences, as in Keras) match any length
         self.input_shape = None if input_shape is None else tuple(None if d is None else int(d) for d in input_shape)
@@ -52,6 +56,8 @@ class Embedding(Layer):
             raise ValueError(f"Embedding: dtype must be a float dtype, got {dtype!r}")
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.dtype = np.dtype(dtype)
+        self.mask_zero = bool(mask_zero)
+        self.output_mask: np.ndarray | None = None
 
     def build(self, input_shape, dtype=None):
         """Create ``embeddings (input_dim, output_dim)``; ``dtype`` defaults to the layer's ``dtype``."""
@@ -71,7 +77,15 @@ class Embedding(Layer):
         if not self.built:
             self.build((None, *ids.shape[1:]))
         self._ids_cache = ids
+        self.output_mask = self.compute_mask(ids)
         return self.params["embeddings"][ids]  # fancy indexing returns a new array
+
+    def compute_mask(self, ids) -> np.ndarray | None:
+        """``ids (batch, time)`` → bool ``(batch, time)``, True for real tokens (``ids != 0``).
+
+        None without ``mask_zero``.
+        """
+        return (np.asarray(ids) != 0) if self.mask_zero else None
 
     def backward(self, dout):
         """``dout (batch, time, output_dim)`` → ``None``; fills ``grads["embeddings"]``."""
@@ -109,4 +123,5 @@ class Embedding(Layer):
         return arr.astype(np.int64)
 
     def get_config(self):
-        return {"name": self.name, "input_dim": self.input_dim, "output_dim": self.output_dim}
+        return {"name": self.name, "input_dim": self.input_dim, "output_dim": self.output_dim,
+                "mask_zero": self.mask_zero}

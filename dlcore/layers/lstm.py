@@ -11,15 +11,25 @@ there is one ``(batch, units) @ (units, 4 units)`` GEMM and a few in-place ufunc
 slices of preallocated buffers. The gates are stored internally in the order o, i, f, c
 (sigmoid gates contiguous, and the three gates whose gradient is ``dc * something``
 contiguous), and ``sigmoid(z) = 0.5 + 0.5 tanh(z / 2)`` lets one ``tanh`` call cover all
-four gates once the sigmoid columns of the weights are pre-halved. The weight gradients
-are two GEMMs over all steps after the backward loop.
+four gates once the sigmoid columns of the weights are pre-halved (other ``activation`` /
+``recurrent_activation`` names take a general path that stores the pre-activations). The
+weight gradients are two GEMMs over all steps after the backward loop.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import activations
 from .recurrent import Recurrent
+from .recurrent_ops import (
+    add_state_grad,
+    carry_masked,
+    input_grads,
+    project_inputs,
+    recurrent_kernel_grad,
+    recurrent_matmul,
+)
 
 
 class LSTM(Recurrent):
@@ -35,8 +45,11 @@ class LSTM(Recurrent):
     ----------
     units : int
         Size of the hidden state ``h`` and of the cell state ``c``.
-    return_sequences : bool
-        Return ``h_t`` for every step, not only the last.
+    activation, recurrent_activation : str or None
+        Names from :mod:`dlcore.activations` for the candidate and ``c`` (``"tanh"``) and for
+        the gates i, f, o (``"sigmoid"``).
+    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
+        As :class:`~dlcore.layers.recurrent.Recurrent`; ``return_state`` gives ``[out, h_T, c_T]``.
     input_shape : tuple of int, optional
         ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
     name : str, optional
@@ -55,6 +68,16 @@ class LSTM(Recurrent):
     # Keras column blocks (i, f, c, o) -> internal order (o, i, f, c)
     _ORDER = (3, 0, 1, 2)
 
+    def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
+                 return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
+                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None,
+                 zero_output_for_mask: bool = False, input_shape=None, name: str | None = None):
+        super().__init__(units, return_sequences=return_sequences, return_state=return_state,
+                         go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
+                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
+        activations.get(activation), activations.get(recurrent_activation)  # fail now on a typo
+        self.activation, self.recurrent_activation = activation, recurrent_activation
+
     def _initial_bias(self, dtype):
         bias = np.zeros(4 * self.units, dtype=dtype)
         bias[self.units:2 * self.units] = 1.0  # forget gate open at the start: gradients flow through c
@@ -65,13 +88,25 @@ class LSTM(Recurrent):
         n = self.units
         return np.concatenate([np.arange(k * n, (k + 1) * n) for k in self._ORDER])
 
+    def _masks(self):
+        """The dropout masks with their gate blocks in the internal order."""
+        m = self.dropout_masks
+        return tuple(None if a is None else a[list(self._ORDER)] if len(a) == 4 else a for a in (m.inputs, m.recurrent))
+
+    def _final_states(self):
+        return [self.states[:, -1], self.cell_states[:, -1]]
+
+    def _fast(self) -> bool:
+        return str(self.activation).lower() == "tanh" and str(self.recurrent_activation).lower() == "sigmoid"
+
     def _run_forward(self, x):
         batch, n_t, n_in = x.shape
-        n, dt = self.units, x.dtype
+        n, dt, fast = self.units, x.dtype, self._fast()
         cols = self._columns()
+        in_masks, rec_masks = self._masks()
         # sigmoid(z) = 0.5 + 0.5 * tanh(z / 2): halve the o, i, f columns once, then one tanh per step
         scale = np.ones(4 * n, dtype=dt)
-        scale[:3 * n] = 0.5
+        scale[:3 * n] = 0.5 if fast else 1.0
         shift = 1 - scale
         # np.take keeps the result C-contiguous (fancy indexing [:, cols] returns a Fortran-ordered
         # array, which makes every per-step GEMM about twice as slow)
@@ -79,75 +114,107 @@ class LSTM(Recurrent):
         u = np.take(self.param("recurrent_kernel", dt), cols, axis=1)
         u_half = u * scale
         w_aug = np.concatenate([w, self.param("bias", dt)[None, cols]]) * scale  # bias row meets the ones column
-        xa = self._time_major_with_ones(x)
-        acts = (xa.reshape(-1, n_in + 1) @ w_aug).reshape(n_t, batch, 4 * n)  # pre-activations, then gate values
+        acts, xs = project_inputs(self._time_major_with_ones(x), w_aug, in_masks)  # pre-activations, then gates
+        pre = None if fast else np.empty_like(acts)  # the general path keeps the pre-activations
+        act, rec_act = activations.get(self.activation), activations.get(self.recurrent_activation)
         hbuf = np.zeros((n_t + 1, batch, n), dtype=dt)  # hbuf[0] = h_0 = 0
         cbuf = np.zeros((n_t + 1, batch, n), dtype=dt)
-        tanh_c = np.empty((n_t, batch, n), dtype=dt)
+        tanh_c = np.empty((n_t, batch, n), dtype=dt)  # activation(c_t)
         z = np.empty((batch, 4 * n), dtype=dt)
         ig = np.empty((batch, n), dtype=dt)
+        step_mask = self._step_mask
         for t in range(n_t):
             a = acts[t]
             if t:  # h_0 = 0 contributes nothing
-                np.matmul(hbuf[t], u_half, out=z)
+                recurrent_matmul(hbuf[t], u_half, rec_masks, z)
                 a += z
-            np.tanh(a, out=a)
-            a *= scale  # 0.5 + 0.5 tanh for o, i, f; identity for the candidate
-            a += shift
+            if fast:
+                np.tanh(a, out=a)
+                a *= scale  # 0.5 + 0.5 tanh for o, i, f; identity for the candidate
+                a += shift
+            else:
+                pre[t] = a
+                a[:, :3 * n], a[:, 3 * n:] = rec_act(a[:, :3 * n]), act(a[:, 3 * n:])
             np.multiply(a[:, 2 * n:3 * n], cbuf[t], out=cbuf[t + 1])  # f * c_{t-1}
             np.multiply(a[:, n:2 * n], a[:, 3 * n:], out=ig)  # i * g
             cbuf[t + 1] += ig
-            np.tanh(cbuf[t + 1], out=tanh_c[t])
+            if fast:
+                np.tanh(cbuf[t + 1], out=tanh_c[t])
+            else:
+                tanh_c[t] = act(cbuf[t + 1])
             np.multiply(a[:, :n], tanh_c[t], out=hbuf[t + 1])  # o * tanh(c)
-        self._cache = (xa, w, u, acts, hbuf, cbuf, tanh_c)
+            if step_mask is not None:  # padding: keep h and c at masked steps
+                carry_masked(hbuf[t + 1], hbuf[t], step_mask[t])
+                carry_masked(cbuf[t + 1], cbuf[t], step_mask[t])
+        self._cache = (xs, w, u, acts, pre, hbuf, cbuf, tanh_c)
         self.cell_states = cbuf[1:].transpose(1, 0, 2)
         self.cell_states.flags.writeable = False
         return hbuf[1:]
 
+    def _derivatives(self, acts, pre, cbuf, tanh_c):
+        """Local derivatives for all steps: of the o, i, f gates, of the candidate g, and of activation(c)."""
+        n = self.units
+        if pre is None:  # sigmoid and tanh: from their outputs alone
+            dsig = np.subtract(1, acts[..., :3 * n])
+            dsig *= acts[..., :3 * n]
+            g = acts[..., 3 * n:]
+            return dsig, 1 - g * g, 1 - tanh_c * tanh_c
+        ones = np.ones_like(pre)  # "linear" returns these ones themselves: one slice per derivative
+        rec, act = self.recurrent_activation, self.activation
+        return (activations.backward(rec, pre[..., :3 * n], acts[..., :3 * n], ones[..., :3 * n]),
+                activations.backward(act, pre[..., 3 * n:], acts[..., 3 * n:], ones[..., 3 * n:]),
+                activations.backward(act, cbuf[1:], tanh_c, np.ones_like(tanh_c)))
+
     def _run_backward(self, dhs):
-        xa, w, u, acts, hbuf, cbuf, tanh_c = self._cache
-        n_t, batch, n_aug = xa.shape
-        n, dt = self.units, xa.dtype
+        xs, w, u, acts, pre, hbuf, cbuf, tanh_c = self._cache
+        n_t, batch = acts.shape[:2]
+        n, dt = self.units, acts.dtype
+        in_masks, rec_masks = self._masks()
         o, i, f, g = (acts[..., k * n:(k + 1) * n] for k in range(4))
         # Everything that does not depend on the incoming gradient, for all steps at once
         # (written into preallocated arrays: fewer passes over memory, no temporaries):
-        #   dz_o = dh * q,  q = tanh(c) o (1 - o);      dc += dh * k,  k = o (1 - tanh(c)^2)
-        #   [dz_i, dz_f, dz_c] = dc * p,  p = [g i (1 - i), c_{t-1} f (1 - f), i (1 - g^2)]
-        dsig = np.subtract(1, acts[..., :3 * n])
-        dsig *= acts[..., :3 * n]  # s (1 - s) for o, i, f
+        #   dz_o = dh * q,  q = act(c) o';      dc += dh * k,  k = o act'(c)
+        #   [dz_i, dz_f, dz_c] = dc * p,  p = [g i',  c_{t-1} f',  i g']
+        dsig, dg, k = self._derivatives(acts, pre, cbuf, tanh_c)
         q = np.multiply(tanh_c, dsig[..., :n])
-        k = np.multiply(tanh_c, tanh_c)
-        np.subtract(1, k, out=k)
         k *= o
         p = np.empty((n_t, batch, 3, n), dtype=dt)
         np.multiply(g, dsig[..., n:2 * n], out=p[:, :, 0])
         np.multiply(cbuf[:-1], dsig[..., 2 * n:], out=p[:, :, 1])
-        np.multiply(g, g, out=p[:, :, 2])
-        np.subtract(1, p[:, :, 2], out=p[:, :, 2])
-        p[:, :, 2] *= i
+        np.multiply(i, dg, out=p[:, :, 2])
         dz = np.empty((n_t, batch, 4 * n), dtype=dt)  # dL/d(pre-activation), internal gate order
         dz4 = dz.reshape(n_t, batch, 4, n)
         dc = np.zeros((batch, n), dtype=dt)
+        if self._final_state_grads:  # return_state: the gradient of c_T
+            dc += self._final_state_grads[0]
         tmp = np.empty((batch, n), dtype=dt)
         u_t = np.ascontiguousarray(u.T)
+        step_mask = self._step_mask
         for t in range(n_t - 1, -1, -1):
             dh = dhs[t]  # total dL/dh_t: the step t + 1 already added its part
+            if step_mask is not None:  # a masked step passes dh and dc straight to step t - 1
+                keep = step_mask[t]
+                dh, dh_skip, dc_skip = dh * keep, dh * ~keep, dc * ~keep
+                dc *= keep
             np.multiply(dh, k[t], out=tmp)
             dc += tmp
             np.multiply(dh, q[t], out=dz4[t, :, 0])
             np.multiply(p[t], dc[:, None, :], out=dz4[t, :, 1:])
             if t:
                 dc *= f[t]  # dL/dc_{t-1} through c_t = f * c_{t-1} + ...
-                if self.return_sequences:
-                    np.matmul(dz[t], u_t, out=tmp)
-                    dhs[t - 1] += tmp
-                else:  # dhs[t - 1] is still zero: write into it directly
-                    np.matmul(dz[t], u_t, out=dhs[t - 1])
-        dz2 = dz.reshape(-1, 4 * n)
+                add_state_grad(dz[t], u_t, rec_masks, dhs[t - 1], tmp, self._fresh)
+                if step_mask is not None:
+                    dc += dc_skip
+                    dhs[t - 1] += dh_skip
         back = np.argsort(self._columns())  # internal columns -> Keras order
-        dw_aug = np.take(xa.reshape(-1, n_aug).T @ dz2, back, axis=1)  # kernel rows, then the bias row
+        dw_aug, dx = input_grads(xs, dz, w, in_masks)
+        dw_aug = np.take(dw_aug, back, axis=1)  # kernel rows, then the bias row
         self.grads["kernel"] = dw_aug[:-1]
         self.grads["bias"] = dw_aug[-1]
         # h_0 = 0 adds nothing to the recurrent kernel's gradient: skip step 0
-        self.grads["recurrent_kernel"] = np.take(hbuf[1:-1].reshape(-1, n).T @ dz[1:].reshape(-1, 4 * n), back, axis=1)
-        return (dz2 @ w.T).reshape(n_t, batch, n_aug - 1)
+        self.grads["recurrent_kernel"] = np.take(recurrent_kernel_grad(hbuf[1:-1], dz[1:], rec_masks), back, axis=1)
+        return dx
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation,
+                "recurrent_activation": self.recurrent_activation}

@@ -8,6 +8,8 @@ Subclasses work **time-major**: the loop over ``t`` reads and writes ``a[t]``, a
 contiguous ``(batch, ...)`` block, which is what makes the per-step numpy calls cheap.
 They implement ``_run_forward(x) -> hs`` and ``_run_backward(dhs) -> dxt`` returning
 ``(time, batch, ...)`` arrays; this class converts them back to ``(batch, time, ...)``.
+The dropout masks, the padding mask and ``return_state`` are handled here and by the
+helpers of :mod:`dlcore.layers.recurrent_ops`, which the time loops call.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import initializers
+from ..tape import record
 from .base import Layer, as_float
+from .recurrent_ops import DropoutMasks
 
 
 class Recurrent(Layer):
@@ -33,6 +37,21 @@ class Recurrent(Layer):
         Size of the hidden state ``h``.
     return_sequences : bool
         Return every step's ``h_t`` instead of only the last one.
+    return_state : bool
+        Return ``[output, h_T]`` (``[output, h_T, c_T]`` for the LSTM), as Keras; ``backward``
+        then takes the list of their gradients (``None`` entries count as zeros).
+    go_backwards : bool
+        Read the sequence from its last step to its first (the output is not reversed back).
+    dropout, recurrent_dropout : float
+        Fractions of the inputs ``x_t`` and of the previous state ``h_{t-1}`` dropped in training.
+        As Keras, one mask per sequence is drawn and reused at every step (per gate block, for
+        LSTM and GRU with ``recurrent_dropout > 0``, Keras' ``implementation=1``); see
+        :class:`~dlcore.layers.recurrent_ops.DropoutMasks` for freezing them.
+    seed : int, optional
+        Seed of the dropout masks' own generator.
+    zero_output_for_mask : bool
+        With a padding ``mask``, output zeros at masked steps instead of the carried state
+        (Keras' option; ``Bidirectional`` switches it on with ``return_sequences``).
     input_shape : tuple of int, optional
         ``(time, features)`` of one sample; ``time`` may be ``None`` (sequences of any length).
     name : str, optional
@@ -43,6 +62,8 @@ class Recurrent(Layer):
     states : ndarray or None
         Hidden states ``h_1 .. h_T`` of the last forward, shape ``(batch, time, units)``
         (a read-only view).
+    dropout_masks : DropoutMasks
+        The masks of the last training-mode forward, with ``freeze()`` / ``unfreeze()``.
     state_grads : ndarray or None
         After ``backward``: ``dL/dh_t`` for every step, shape ``(batch, time, units)``.
         It is the *total* gradient reaching ``h_t`` (from the output at ``t``, if any,
@@ -52,14 +73,22 @@ class Recurrent(Layer):
 
     gates = 1  # number of units-wide blocks in the columns of kernel / recurrent_kernel
 
-    def __init__(self, units: int, return_sequences: bool = False, input_shape=None, name: str | None = None):
+    def __init__(self, units: int, return_sequences: bool = False, return_state: bool = False,
+                 go_backwards: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 seed: int | None = None, zero_output_for_mask: bool = False, input_shape=None,
+                 name: str | None = None):
         super().__init__(name=name)
         # (time, features); time may be None for variable-length sequences, as in Keras
         self.input_shape = None if input_shape is None else tuple(None if d is None else int(d) for d in input_shape)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
             raise ValueError(f"{type(self).__name__}: units must be a positive integer, got {units!r}")
         self.units = int(units)
-        self.return_sequences = bool(return_sequences)
+        self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
+        self.go_backwards, self.zero_output_for_mask = bool(go_backwards), bool(zero_output_for_mask)
+        # Keras' implementation=1 (one mask per gate block) is what recurrent_dropout switches on
+        blocks = self.gates if recurrent_dropout else 1
+        self.dropout_masks = DropoutMasks(dropout, recurrent_dropout, blocks, seed, type(self).__name__)
+        self.dropout, self.recurrent_dropout = self.dropout_masks.rate, self.dropout_masks.recurrent_rate
         self.states: np.ndarray | None = None
         self.state_grads: np.ndarray | None = None
         self._out_shape: tuple | None = None
@@ -93,29 +122,72 @@ class Recurrent(Layer):
         return (batch, time, self.units) if self.return_sequences else (batch, self.units)
 
     # ----- forward / backward around the subclass's time loop ---------------------------
-    def forward(self, x, training=False):
-        """``x (batch, time, features)`` → ``(batch, units)`` or ``(batch, time, units)``."""
+    def forward(self, x, training=False, mask=None):
+        """``x (batch, time, features)`` → ``(batch, units)`` or ``(batch, time, units)``.
+
+        ``mask (batch, time)`` of bool (True = real step, e.g. ``Embedding.compute_mask``): at a
+        masked step the state is carried over unchanged (and so is the output), as Keras does.
+        """
         x = self._prepare_sequence(x)
+        self._step_mask = None if mask is None else self._check_mask(mask, x.shape)
+        if self.go_backwards:
+            x = x[:, ::-1]
+            self._step_mask = None if mask is None else self._step_mask[::-1]
+        self.dropout_masks.draw(training, x.shape[0], x.shape[2], self.units, x.dtype)
         hs = self._run_forward(x)  # (time, batch, units)
         self.states = hs.transpose(1, 0, 2)
         self.states.flags.writeable = False  # a view of the cache backward needs: protect it
         self.state_grads = None
         self._out_shape = (x.shape[0], x.shape[1], self.units) if self.return_sequences else (x.shape[0], self.units)
-        return self.states.copy() if self.return_sequences else hs[-1].copy()
+        out = self.states.copy() if self.return_sequences else hs[-1].copy()
+        if self.zero_output_for_mask and self._step_mask is not None:
+            out *= self._output_mask()
+        return [out, *(s.copy() for s in self._final_states())] if self.return_state else out
+
+    def __call__(self, x, training=False, mask=None):
+        out = self.forward(x, training=training, mask=mask)
+        record(self, x, out)
+        return out
+
+    def _output_mask(self) -> np.ndarray:
+        """The padding mask shaped like the output: ``(batch, time, 1)`` or ``(batch, 1)`` (the last step)."""
+        return self._step_mask.transpose(1, 0, 2) if self.return_sequences else self._step_mask[-1]
+
+    def _final_states(self) -> list[np.ndarray]:
+        """``[h_T]`` (the LSTM adds ``c_T``), each ``(batch, units)``."""
+        return [self.states[:, -1]]
+
+    def _check_mask(self, mask, shape) -> np.ndarray:
+        """``mask (batch, time)`` → time-major ``(time, batch, 1)`` bool."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != shape[:2]:
+            raise self.shape_error(shape, f"a mask of shape {shape[:2]}", f"got mask of shape {mask.shape}")
+        return np.ascontiguousarray(mask.T[:, :, None])
 
     def backward(self, dout):
         """``dout`` shaped like the forward output → ``dx (batch, time, features)``; fills ``grads``.
 
+        With ``return_state``, ``dout`` is the list ``[d_output, d_h_T(, d_c_T)]``.
         Also sets ``state_grads`` (``dL/dh_t``, shape ``(batch, time, units)``).
         """
         if self._out_shape is None:
             raise RuntimeError(f"{self.describe()}: backward called before forward")
-        dout = np.asarray(dout)
+        batch, t_steps = self.states.shape[:2]
+        dtype = self.states.dtype
+        extra = []
+        if self.return_state:
+            n_out = 1 + len(self._final_states())
+            if not isinstance(dout, (list, tuple)) or len(dout) != n_out:
+                raise ValueError(f"{self.describe()}: with return_state=True backward takes a list of {n_out} "
+                                 "gradients [d_output, d_h, ...], one per output")
+            dout, extra = dout[0], [np.zeros((batch, self.units), dtype) if d is None else np.asarray(d, dtype)
+                                    for d in dout[1:]]
+        dout = np.zeros(self._out_shape, dtype) if dout is None else np.asarray(dout)
         if dout.shape != self._out_shape:
             raise ValueError(f"{self.describe()}: backward got dout of shape {dout.shape}, expected {self._out_shape} "
                              f"(the shape forward returned; return_sequences={self.return_sequences})")
-        batch, t_steps = self.states.shape[:2]
-        dtype = self.states.dtype
+        if self.zero_output_for_mask and self._step_mask is not None:
+            dout = dout * self._output_mask()  # a new array: dout stays untouched
         # dhs[t] starts as the gradient arriving at h_t from the output; the subclass adds
         # the part flowing back from step t + 1 and so turns it into the total dL/dh_t.
         if self.return_sequences:
@@ -123,10 +195,16 @@ class Recurrent(Layer):
         else:
             dhs = np.zeros((t_steps, batch, self.units), dtype=dtype)
             dhs[-1] = dout
+        if extra:
+            dhs[-1] += extra[0]
+        self._final_state_grads = extra[1:]  # the LSTM's d c_T
+        # when nothing but the step t itself writes into dhs[t - 1], the loops may overwrite it
+        self._fresh = not (self.return_sequences or self._step_mask is not None)
         dxt = self._run_backward(dhs)
         self.state_grads = dhs.transpose(1, 0, 2)
         self.state_grads.flags.writeable = False
-        return np.ascontiguousarray(dxt.transpose(1, 0, 2))
+        dx = dxt.transpose(1, 0, 2)
+        return np.ascontiguousarray(dx[:, ::-1] if self.go_backwards else dx)
 
     @staticmethod
     def _time_major_with_ones(x: np.ndarray) -> np.ndarray:
@@ -178,4 +256,6 @@ class Recurrent(Layer):
         return x
 
     def get_config(self):
-        return {"name": self.name, "units": self.units, "return_sequences": self.return_sequences}
+        return {"name": self.name, "units": self.units, "return_sequences": self.return_sequences,
+                "return_state": self.return_state, "go_backwards": self.go_backwards, "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout}

@@ -11,6 +11,14 @@ import numpy as np
 
 from .. import activations
 from .recurrent import Recurrent
+from .recurrent_ops import (
+    add_state_grad,
+    carry_masked,
+    input_grads,
+    project_inputs,
+    recurrent_kernel_grad,
+    recurrent_matmul,
+)
 
 
 class SimpleRNN(Recurrent):
@@ -26,8 +34,8 @@ class SimpleRNN(Recurrent):
         Size of the hidden state ``h``.
     activation : str or None
         Name from :mod:`dlcore.activations`; ``"tanh"`` as in Keras, ``None`` is linear.
-    return_sequences : bool
-        Return ``h_t`` for every step, not only the last.
+    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
+        As :class:`~dlcore.layers.recurrent.Recurrent` (one input and one recurrent mask, as Keras).
     input_shape : tuple of int, optional
         ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
     name : str, optional
@@ -42,37 +50,43 @@ class SimpleRNN(Recurrent):
     """
 
     def __init__(self, units: int, activation: str | None = "tanh", return_sequences: bool = False,
+                 return_state: bool = False, go_backwards: bool = False, dropout: float = 0.0,
+                 recurrent_dropout: float = 0.0, seed: int | None = None, zero_output_for_mask: bool = False,
                  input_shape=None, name: str | None = None):
-        super().__init__(units, return_sequences=return_sequences, input_shape=input_shape, name=name)
+        super().__init__(units, return_sequences=return_sequences, return_state=return_state,
+                         go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
+                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
         activations.get(activation)  # fail now, not at the first forward, on a typo
         self.activation = activation
 
     def _run_forward(self, x):
         batch, n_t, n_in = x.shape
         n, dt = self.units, x.dtype
+        masks = self.dropout_masks
         w, u, b = (self.param(key, dt) for key in ("kernel", "recurrent_kernel", "bias"))
         act = activations.get(self.activation)
         is_tanh = str(self.activation).lower() == "tanh"
-        xa = self._time_major_with_ones(x)
         w_aug = np.concatenate([w, b[None]])  # the bias row meets xa's ones column
-        zs = (xa.reshape(-1, n_in + 1) @ w_aug).reshape(n_t, batch, n)  # pre-activations, all steps
+        zs, xs = project_inputs(self._time_major_with_ones(x), w_aug, masks.inputs)  # pre-activations, all steps
         hbuf = np.zeros((n_t + 1, batch, n), dtype=dt)  # hbuf[0] = h_0 = 0
         tmp = np.empty((batch, n), dtype=dt)
         for t in range(n_t):
             if t:
-                np.matmul(hbuf[t], u, out=tmp)
+                recurrent_matmul(hbuf[t], u, masks.recurrent, tmp)
                 zs[t] += tmp
             if is_tanh:
                 np.tanh(zs[t], out=hbuf[t + 1])
             else:
                 hbuf[t + 1] = act(zs[t])
-        self._cache = (xa, w, u, zs, hbuf)
+            if self._step_mask is not None:  # padding: keep h at masked steps
+                carry_masked(hbuf[t + 1], hbuf[t], self._step_mask[t])
+        self._cache = (xs, w, u, zs, hbuf)
         return hbuf[1:]
 
     def _run_backward(self, dhs):
-        xa, w, u, zs, hbuf = self._cache
-        n_t, batch, n_aug = xa.shape
-        n, hs = self.units, hbuf[1:]
+        xs, w, u, zs, hbuf = self._cache
+        n_t, batch = zs.shape[:2]
+        n, hs, masks, step_mask = self.units, hbuf[1:], self.dropout_masks, self._step_mask
         elementwise = str(self.activation).lower() != "softmax"
         if elementwise:  # the local derivative of every step at once
             deriv = activations.backward(self.activation, zs, hs, np.ones_like(hs))
@@ -80,22 +94,23 @@ class SimpleRNN(Recurrent):
         tmp = np.empty((batch, n), dtype=zs.dtype)
         u_t = np.ascontiguousarray(u.T)
         for t in range(n_t - 1, -1, -1):
+            dh = dhs[t]
+            if step_mask is not None:  # a masked step passes dh straight to step t - 1
+                dh, dh_skip = dh * step_mask[t], dh * ~step_mask[t]
             if elementwise:
-                np.multiply(dhs[t], deriv[t], out=dz[t])
+                np.multiply(dh, deriv[t], out=dz[t])
             else:  # softmax couples the units: a vector-Jacobian product per step
-                dz[t] = activations.backward(self.activation, zs[t], hs[t], dhs[t])
-            if t and self.return_sequences:
-                np.matmul(dz[t], u_t, out=tmp)
-                dhs[t - 1] += tmp
-            elif t:  # dhs[t - 1] is still zero: write into it directly
-                np.matmul(dz[t], u_t, out=dhs[t - 1])
-        dz2 = dz.reshape(-1, n)
-        dw_aug = xa.reshape(-1, n_aug).T @ dz2  # kernel rows, then the bias row (ones column)
+                dz[t] = activations.backward(self.activation, zs[t], hs[t], dh)
+            if t:
+                add_state_grad(dz[t], u_t, masks.recurrent, dhs[t - 1], tmp, self._fresh)
+                if step_mask is not None:
+                    dhs[t - 1] += dh_skip
+        dw_aug, dx = input_grads(xs, dz, w, masks.inputs)  # kernel rows, then the bias row (ones column)
         self.grads["kernel"] = dw_aug[:-1]
         self.grads["bias"] = dw_aug[-1]
         # h_0 = 0 adds nothing to the recurrent kernel's gradient: skip step 0
-        self.grads["recurrent_kernel"] = hbuf[1:-1].reshape(-1, n).T @ dz[1:].reshape(-1, n)
-        return (dz2 @ w.T).reshape(n_t, batch, n_aug - 1)
+        self.grads["recurrent_kernel"] = recurrent_kernel_grad(hbuf[1:-1], dz[1:], masks.recurrent)
+        return dx
 
     def get_config(self):
         return {**super().get_config(), "activation": self.activation}
