@@ -35,23 +35,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:keras.*")
 
 RTOL, ATOL = 1e-7, 1e-10  # float64 on both sides: differences are summation order, ~1e-15 relative
 
-# Cases whose dlcore feature is on a branch not yet merged into main (keras-funcs: optimizers, activations;
-# keras-layers: the new layers and recurrent options): xfail(strict=False) "not merged yet". They all pass on a
-# merge of main with both branches; empty this set once both have landed.
-PENDING: set[str] = {
-    # keras-layers
-    "Conv1D", "Conv1D-same", "MaxPooling1D", "MaxPool1D-stride", "AveragePooling1D", "AvgPool1D-same",
-    "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Reshape-infer",
-    "Bidirectional-LSTM", "Bidirectional-GRU-seq", "TimeDistributed-Dense", "RepeatVector", "LeakyReLU",
-    "LeakyReLU-slope", "Rescaling", "UpSampling2D", "ZeroPadding2D", "ZeroPadding2D-asym", "Conv2DTranspose",
-    "Conv2DTranspose-valid", "LSTM-relu-sigmoid", "LSTM-go_backwards", "GRU-go_backwards", "SimpleRNN-relu",
-    "Normalization",
-    # keras-funcs
-    "leaky_relu", "leaky_relu-default", "RMSprop", "RMSprop-rho", "RMSprop-momentum-centered", "Adam", "Adam-eps",
-    "Adam-amsgrad", "Adam-clipnorm", "SGD-clipvalue", "SGD-weight_decay", "Adam-weight_decay", "AdamW", "AdamW-wd",
-    "Adagrad", "Adagrad-lr", "Nadam", "Nadam-lr", "rmsprop", "adam", "adamw", "adagrad", "nadam",
-    "mlp-adam-onehot-valsplit", "binary-rmsprop-logits", "cnn-adam", "lstm-rmsprop", "reduce-lr-on-plateau",
-}
+# Cases whose dlcore feature is on a branch not yet merged into main: xfail(strict=False) "not merged yet".
+# Empty now that keras-models, keras-funcs and keras-layers have landed.
+PENDING: set[str] = set()
 # Differences from Keras that no branch fixes (reported to the lead): strict xfail, so a fix is noticed.
 KNOWN_DIFFERENCES = {
     "GRU-reset_before": "dlcore's GRU has no reset_after=False (Keras' other GRU variant): TypeError",
@@ -140,6 +126,10 @@ LAYER_CASES = [
     ("GlobalMaxPooling1D", "GlobalMaxPooling1D", lambda L: L.GlobalMaxPooling1D(), _x(2, 5, 3)),
     ("GlobalAveragePooling2D", "GlobalAveragePooling2D", lambda L: L.GlobalAveragePooling2D(), _x(2, 4, 4, 3)),
     ("GlobalMaxPooling2D", "GlobalMaxPooling2D", lambda L: L.GlobalMaxPooling2D(), _x(2, 4, 4, 3)),
+    ("GlobalAvgPool1D", "GlobalAvgPool1D", lambda L: L.GlobalAvgPool1D(), _x(2, 5, 3)),
+    ("GlobalMaxPool1D", "GlobalMaxPool1D", lambda L: L.GlobalMaxPool1D(), _x(2, 5, 3)),
+    ("GlobalAvgPool2D", "GlobalAvgPool2D", lambda L: L.GlobalAvgPool2D(), _x(2, 3, 4, 2)),
+    ("GlobalMaxPool2D", "GlobalMaxPool2D", lambda L: L.GlobalMaxPool2D(), _x(2, 3, 4, 2)),
     ("Reshape", "Reshape", lambda L: L.Reshape((3, 4)), _x(2, 12)),
     ("Reshape-infer", "Reshape", lambda L: L.Reshape((-1, 2)), _x(2, 3, 4)),
     ("Bidirectional-LSTM", "Bidirectional", lambda L: L.Bidirectional(L.LSTM(3)), _x(2, 4, 2)),
