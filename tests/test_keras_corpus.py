@@ -32,7 +32,7 @@ TARGETS = {
     "mlp_digits": (0.85, 0.07),       # 397 test digits: SE 0.016 per run
     "cnn_digits": (0.78, 0.08),       # 397 test digits, only 8 epochs: the seed spread is larger
     "lstm_text": (0.27, 0.08),        # 355 test characters; the most frequent character alone gives 0.17
-    "transfer_digits": (0.75, 0.12),  # 180 test digits 5-9: SE 0.03 per run
+    "transfer_digits": (0.70, 0.12),  # 180 test digits 5-9: SE 0.03 per run (Keras 0.74, dlcore 0.84 measured)
     "residual_digits": (0.83, 0.07),  # 397 test digits
 }
 HAS_KERAS = importlib.util.find_spec("keras") is not None and importlib.util.find_spec("torch") is not None
