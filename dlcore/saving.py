@@ -276,14 +276,20 @@ def _encode(value):
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return {k: _encode(v) for k, v in value.items()}
     module = getattr(value, "__module__", None) or type(value).__module__
-    if inspect.isfunction(value) and module in _MODULES:
+    if inspect.isfunction(value) and _is_dlcore(module):
         return {"__function__": f"{module}.{value.__name__}"}
-    if type(value).__module__ in _MODULES:
+    if _is_dlcore(type(value).__module__):
         cls = type(value)
         args = {k: _encode(getattr(value, k)) for k, p in inspect.signature(cls.__init__).parameters.items()
                 if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and hasattr(value, k)}
         return {"__object__": f"{cls.__module__}.{cls.__name__}", "config": args}
     raise TypeError(f"cannot save {type(value).__name__} values")
+
+
+def _is_dlcore(module: str | None) -> bool:
+    """Whether ``module`` is one of the packages whose objects can be saved (or a submodule of one, e.g.
+    ``dlcore.optimizers.adam``)."""
+    return bool(module) and any(module == m or module.startswith(m + ".") for m in _MODULES)
 
 
 def _decode(value):
@@ -308,7 +314,7 @@ def _decode(value):
 def _lookup(name: str, modules: tuple[str, ...]):
     """``module.name`` for an allowlisted dlcore module only (a file cannot name arbitrary code)."""
     for module_name in modules:
-        if module_name not in _MODULES:
+        if not _is_dlcore(module_name):
             raise ValueError(f"refusing to load {module_name}.{name}: not a dlcore module")
         found = getattr(importlib.import_module(module_name), name, None)
         if found is not None and not name.startswith("_"):

@@ -154,3 +154,22 @@ def test_a_file_saved_by_keras_is_recognised(tmp_path):
     with pytest.raises(ValueError, match="k.keras.*saved by Keras"):
         load_model(tmp_path / "k.keras")
     dlcore.set_seed(0)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam", "adamw", "nadam", "adagrad"])
+def test_a_model_compiled_with_any_optimizer_saves_and_loads(tmp_path, optimizer):
+    """Optimizers and initializers live in sub-packages (dlcore.optimizers.adam …); saving must still find them."""
+    import dlcore
+    from dlcore.layers import Dense, Input
+
+    dlcore.set_seed(3)
+    model = dlcore.Sequential([Input(shape=(4,)), Dense(3, activation="relu", kernel_initializer="he_normal"),
+                               Dense(1, activation="sigmoid")])
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    x = np.random.default_rng(0).random((16, 4))
+    model.fit(x, (x.sum(axis=1) > 2).astype(float)[:, None], epochs=1, verbose=0)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = dlcore.models.load_model(path)
+    assert type(loaded.optimizer) is type(model.optimizer)
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))

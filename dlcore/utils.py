@@ -1,0 +1,10 @@
+"""Keras's ``keras.utils`` names that beginner programs use, so ``import dlcore as keras`` runs them.
+
+Each is the dlcore function of the same job: ``set_random_seed`` is :func:`dlcore.set_seed`,
+``to_categorical`` is :func:`dlcore.preprocessing.to_categorical`.
+"""
+
+from .preprocessing import to_categorical
+from .random import set_seed as set_random_seed
+
+__all__ = ["set_random_seed", "to_categorical"]
