@@ -23,6 +23,7 @@ from book_build import HTML, ROOT, build_book
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
 MAX_PAGE_BYTES = 5_000_000
+TIMEOUT_MS = 240_000  # a busy machine can take a minute to load a page
 
 pytestmark = pytest.mark.slow
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
@@ -68,6 +69,7 @@ def player_pages() -> list[str]:
 def page_weight(browser, url: str, width: int = 1366) -> tuple[int, int, list[str]]:
     """Bytes and requests of a full load of ``url`` (scrolled to the end), and the URLs requested."""
     page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
     requests = []
     page.on("requestfinished", lambda request: requests.append(request))
     page.goto(url, wait_until="load")
@@ -136,6 +138,7 @@ def _shuffle(player, rng: random.Random) -> None:
 @pytest.mark.parametrize("name", player_pages() if (HTML / "index.html").exists() else PAGES)
 def test_every_control_moves_the_figure(site, browser, name):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
