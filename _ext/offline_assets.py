@@ -1,4 +1,4 @@
-"""Serve MathJax and the ipywidgets HTML manager from the site itself, not from a CDN.
+"""Serve MathJax from the site itself, not from a CDN.
 
 At build time the packages are fetched once from the npm registry (``npm pack``; never
 committed), trimmed to what the book uses, and cached in ``.vendor/`` at the book's root.
@@ -9,6 +9,9 @@ back to the CDN and says so in one clear line of the build log.
 
 Why not ``_static/``: Jupyter Book injects every ``.js`` found under ``_static/`` into every
 page, so a MathJax tree there would load hundreds of scripts on each page.
+
+No ipywidgets JavaScript: on the site, the chapters' interactive figures are frame players
+(``dlcore/figure_player.py``, ``_ext/figure_player.py``) that need no widget manager.
 """
 
 from __future__ import annotations
@@ -32,18 +35,9 @@ PACKAGES = {  # npm spec -> files to keep: (path in the package, path under vend
         ("package/es5/input/tex/extensions", "mathjax/input/tex/extensions"),  # loaded on demand (autoload)
         ("package/LICENSE", "mathjax/LICENSE"),
     ],
-    "@jupyter-widgets/html-manager@1.0.15": [
-        ("package/dist/embed-amd.js", "widgets/embed-amd.js"),
-        ("package/dist/*.woff2", "widgets/"),  # Font Awesome icons used by the widget controls
-        ("package/dist/*.woff", "widgets/"),
-        ("package/LICENSE", "widgets/LICENSE"),
-    ],
-    "requirejs@2.3.7": [
-        ("package/require.js", "require.js"),
-    ],
 }
-MARKER = "vendor/require.js"
-HERE = Path(__file__).resolve().parent
+MARKER = "vendor/mathjax/tex-chtml.js"
+STALE = ("widgets", "require.js", "widgets-config.js")  # the ipywidgets manager that earlier builds fetched
 
 
 def _fetch(vendor: Path) -> None:
@@ -87,21 +81,30 @@ def setup_assets(app: Sphinx, config) -> None:
     if not (root / "static" / MARKER).exists():
         try:
             _fetch(vendor)
-            logger.info("offline assets: fetched MathJax and the ipywidgets HTML manager into .vendor/")
+            logger.info("offline assets: fetched MathJax into .vendor/")
         except Exception as exc:  # noqa: BLE001 — any failure means: use the CDN
-            logger.info(f"offline assets: could not fetch MathJax/ipywidgets from npm ({exc}); "
-                        "the site will load them from public CDNs instead")
+            logger.info(f"offline assets: could not fetch MathJax from npm ({exc}); "
+                        "the site will load it from a public CDN instead")
             return
-    shutil.copy2(HERE / "widgets-config.js", vendor / "widgets-config.js")  # ours: small, versioned in git
+    for name in STALE:
+        stale = vendor / name
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        elif stale.exists():
+            stale.unlink()
     config.html_static_path = [*config.html_static_path, str(root / "static")]
     config.mathjax_path = "vendor/mathjax/tex-chtml.js"
-    config.nb_ipywidgets_js = {"vendor/require.js": {}, "vendor/widgets-config.js": {},
-                               "vendor/widgets/embed-amd.js": {}}
+
+
+def no_widget_manager(app: Sphinx, config) -> None:
+    """myst-nb would link the ipywidgets manager (from a CDN) on pages whose notebook made widgets."""
+    config.nb_ipywidgets_js = {}
 
 
 def setup(app: Sphinx) -> dict:
-    # notebooks executed by this build run on a static page: dlcore.widgets freezes its sliders there
+    # notebooks executed by this build run on a static page: dlcore.widgets draws frame players there
     os.environ["DLCORE_STATIC_SITE"] = "1"
     app.connect("config-inited", setup_assets, priority=100)
+    app.connect("config-inited", no_widget_manager)
     app.connect("config-inited", drop_thebe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,16 +1,14 @@
-"""Interactive figures for a live kernel, and their static twin for the built site.
+"""Interactive figures for a live kernel, and their static twins for the built site.
 
-Every interaction in the course comes in two parts that draw with the *same* function:
+Every interaction in the course draws with *one* function, ``draw(ax, **values)`` on a matplotlib
+``Axes``, shown in one of three ways:
 
-- :func:`interact_figure` — sliders (ipywidgets) that redraw a matplotlib figure; needs a kernel.
-- :func:`small_multiples` — the same drawing for a few chosen slider values, side by side; this
-  is what a reader of the static site sees, so the page teaches the same thing without a kernel.
-
-``draw(ax, **values)`` draws one panel on a matplotlib ``Axes``.
-
-When the book is built, ``DLCORE_STATIC_SITE=1`` is set (by ``_ext/offline_assets.py``), and
-:func:`interact_figure` freezes its sliders and says so: on a static page a slider cannot redraw
-anything, and a control that silently does nothing would mislead the reader.
+- :func:`interact_figure` in a kernel (JupyterLab, Colab, JupyterLite): ipywidgets controls that
+  redraw the figure.
+- :func:`interact_figure` on the built site (``DLCORE_STATIC_SITE=1``, set by
+  ``_ext/offline_assets.py``): the same controls as a small player that shows frames drawn at build
+  time for a grid of values (:mod:`dlcore.figure_player`), so the figure moves with no kernel.
+- :func:`small_multiples`: the drawing for a few chosen values, side by side.
 """
 
 from __future__ import annotations
@@ -19,10 +17,9 @@ import os
 from collections.abc import Callable
 from itertools import product
 
+from dlcore.figure_player import MAX_FRAMES, FigurePlayer, control_grids, readout
+
 STATIC_SITE_ENV = "DLCORE_STATIC_SITE"
-FROZEN_NOTE = ("<em>On the static page these sliders are frozen: open the chapter in Binder, Colab or "
-               "Jupyter (rocket icon at the top) to move them. The small multiples above show the same "
-               "figure at several settings.</em>")
 
 
 def small_multiples(draw: Callable, ncols: int | None = None, panel_size: tuple[float, float] = (3.2, 2.6),
@@ -79,14 +76,22 @@ def _figure_html(fig, alt: str) -> str:
 
 
 def _describe(draw: Callable, values: dict) -> str:
+    """Alt text: the first line of ``draw``'s docstring and the values (str values as they are)."""
     doc = (draw.__doc__ or "").strip().splitlines()
     what = doc[0].rstrip(".") if doc else f"Figure drawn by {draw.__name__}"
     return f"{what}, at " + ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
                                        for k, v in values.items())
 
 
-def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), **sliders):
-    """Sliders that redraw ``draw(ax, **values)`` whenever one moves (needs a running kernel).
+def _shown(sliders: dict, values: dict) -> dict:
+    """The values for the alt text: a selection widget's option label rather than its value."""
+    return {name: readout(sliders[name], v) if hasattr(sliders[name], "options") else v
+            for name, v in values.items()}
+
+
+def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), grid: dict | None = None,
+                    max_frames: int = MAX_FRAMES, **sliders):
+    """Controls that redraw ``draw(ax, **values)``: live ipywidgets in a kernel, a frame player on the site.
 
     Parameters
     ----------
@@ -94,15 +99,31 @@ def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), *
         ``draw(ax, **values)``.
     figsize : (float, float)
         Figure size in inches.
+    grid : dict of str to list, optional
+        Static site only: the values a control offers there, e.g. ``grid={"lr": [0.01, 0.1, 1.0]}``
+        (values the live widget can take). Controls not named get evenly spaced values of their range
+        that include their current value.
+    max_frames : int
+        Static site only: bound on the number of frames drawn (the product of the grid sizes).
     **sliders : ipywidgets.ValueWidget
         One widget per parameter, e.g. ``lr=FloatLogSlider(value=0.1, base=10, min=-3, max=1)``.
 
     Returns
     -------
-    ipywidgets.VBox
-        The controls above the figure; displayed when it is the cell's last expression. The figure's
+    ipywidgets.VBox or dlcore.figure_player.FigurePlayer
+        In a kernel, the controls above the figure; with ``DLCORE_STATIC_SITE=1``, the player (HTML
+        with every frame). Either is displayed when it is the cell's last expression. The figure's
         alt text is the first line of ``draw``'s docstring and the current values.
     """
+    if not sliders:
+        raise ValueError("interact_figure needs at least one control, e.g. a=ipywidgets.FloatSlider()")
+    if os.environ.get(STATIC_SITE_ENV) == "1":
+        grids = control_grids(sliders, grid, max_frames)
+        player = FigurePlayer(draw, sliders, grids, figsize, lambda values: _describe(draw, _shown(sliders, values)))
+        for w in sliders.values():
+            w.close()  # no kernel will serve these widgets on a static page
+        return player
+
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
@@ -113,7 +134,7 @@ def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), *
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
         try:
             draw(ax, **values)
-            out.value = _figure_html(fig, _describe(draw, values))
+            out.value = _figure_html(fig, _describe(draw, _shown(sliders, values)))
         finally:
             plt.close(fig)
 
@@ -121,9 +142,4 @@ def interact_figure(draw: Callable, figsize: tuple[float, float] = (6.4, 4.0), *
         w.continuous_update = False  # redraw when the slider is released: smooth even on Binder
         w.observe(redraw, names="value")
     redraw()
-    controls = widgets.HBox(list(sliders.values()))
-    if os.environ.get(STATIC_SITE_ENV) == "1":
-        for w in sliders.values():
-            w.disabled = True
-        return widgets.VBox([widgets.HTML(FROZEN_NOTE), controls, out])
-    return widgets.VBox([controls, out])
+    return widgets.VBox([widgets.HBox(list(sliders.values())), out])

@@ -1,4 +1,4 @@
-"""The build's offline assets: local MathJax/widget JavaScript when fetched, the CDN otherwise."""
+"""The build's offline assets: local MathJax when fetched, the CDN otherwise; no widget manager."""
 
 import importlib.util
 from pathlib import Path
@@ -27,12 +27,20 @@ def test_without_npm_the_build_falls_back_to_the_cdn(tmp_path, monkeypatch):
 def test_fetched_assets_are_served_from_the_site(tmp_path, monkeypatch):
     vendor = tmp_path / ".vendor" / "static" / "vendor"
     vendor.mkdir(parents=True)
+    (vendor / "mathjax").mkdir()
+    (vendor / "mathjax" / "tex-chtml.js").write_text("// fetched earlier")
+    (vendor / "widgets").mkdir()  # the ipywidgets manager of earlier builds: no longer served
     (vendor / "require.js").write_text("// fetched earlier")
     monkeypatch.setattr(offline_assets, "_fetch", lambda v: (_ for _ in ()).throw(AssertionError("refetched")))
     config = _config()
     offline_assets.setup_assets(SimpleNamespace(srcdir=str(tmp_path)), config)
     assert config.mathjax_path == "vendor/mathjax/tex-chtml.js"
     assert config.html_static_path == ["_static", str(tmp_path / ".vendor" / "static")]
-    assert list(config.nb_ipywidgets_js) == ["vendor/require.js", "vendor/widgets-config.js",
-                                             "vendor/widgets/embed-amd.js"]
-    assert (vendor / "widgets-config.js").exists()
+    assert not (vendor / "widgets").exists() and not (vendor / "require.js").exists()
+
+
+def test_no_widget_manager_is_linked():
+    config = _config()
+    offline_assets.no_widget_manager(None, config)
+    assert config.nb_ipywidgets_js == {}
+    assert not any("widgets" in spec or "require" in spec for spec in offline_assets.PACKAGES)
