@@ -66,8 +66,10 @@ def cell_source() -> str:
 
 
 def cell() -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": "colab-install",
-            "metadata": {"tags": [TAG, "remove-cell"]}, "outputs": [], "source": cell_source().splitlines(True)}
+    # remove-cell hides it on the site; source_hidden collapses it in JupyterLab and JupyterLite
+    metadata = {"tags": [TAG, "remove-cell"], "jupyter": {"source_hidden": True}}
+    return {"cell_type": "code", "execution_count": None, "id": "colab-install", "metadata": metadata,
+            "outputs": [], "source": cell_source().splitlines(True)}
 
 
 def sync(path: Path, write: bool) -> bool:
