@@ -14,8 +14,9 @@ those five (``FROM_CDN``) load from there, at the exact versions and hashes of t
 chapter's first cell (tools/colab_cell.py) says so in one sentence.
 
 The JupyterLab extensions installed in this environment (ipywidgets, jupyterlab-myst) are copied into
-the app. Without npm or without network to the registries the build still succeeds, without the lite
-site, and the build log says so in one line.
+the app. The app is built before the pages (``builder-inited``, about 30 s once the cache is filled).
+Without npm or without network to the registries the build still succeeds, without the lite app and
+without JupyterLite buttons, and the build log says so in one line.
 
 Only this step, on an already built book:  ``python _ext/jupyterlite.py [_build/html]``
 """
@@ -182,20 +183,22 @@ def build_lite(html: Path, srcdir: Path = ROOT) -> Path:
     return output
 
 
-def on_build_finished(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
+def on_builder_inited(app) -> None:
+    """Build the lite app before the pages, so that without it the chapters get no dead JupyterLite button."""
+    if app.builder.format != "html":
         return
     try:
         build_lite(Path(app.outdir), Path(app.srcdir))
         logger.info("jupyterlite: built the in-browser notebooks into lite/")
     except Exception as exc:  # noqa: BLE001 — any failure means: a site without the lite app
         detail = exc.stderr.strip().splitlines()[-1] if getattr(exc, "stderr", None) else exc
+        app.config.html_theme_options.get("launch_buttons", {}).pop("jupyterlite_url", None)
         logger.info(f"jupyterlite: could not build the in-browser notebooks ({detail}); "
-                    "the site has no lite/ app and its JupyterLite buttons lead nowhere")
+                    "the chapters get no JupyterLite button")
 
 
 def setup(app) -> dict:
-    app.connect("build-finished", on_build_finished)
+    app.connect("builder-inited", on_builder_inited)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

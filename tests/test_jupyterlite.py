@@ -47,22 +47,30 @@ def test_only_the_five_compiled_packages_come_from_the_cdn():
     assert jupyterlite.PYODIDE_VERSION in (ROOT / "requirements-lite.txt").read_text()
 
 
-def test_without_npm_the_build_succeeds_without_the_lite_app(tmp_path, monkeypatch):
+def _app(tmp_path, fmt="html"):
+    html = tmp_path / "_build" / "html"
+    html.mkdir(parents=True)
+    launch = {"colab_url": "https://colab.research.google.com", "jupyterlite_url": "../lite/lab/index.html"}
+    return SimpleNamespace(outdir=str(html), srcdir=str(tmp_path), builder=SimpleNamespace(format=fmt),
+                           config=SimpleNamespace(html_theme_options={"launch_buttons": launch}))
+
+
+def test_without_npm_the_build_succeeds_without_the_lite_app_and_its_buttons(tmp_path, monkeypatch):
     tools = tmp_path / ".vendor" / "lite" / "tools"
     tools.mkdir(parents=True)
     (tools / jupyterlite.MARKER).write_text("")  # installed by an earlier build: no pip here
     monkeypatch.setattr(jupyterlite.shutil, "which", lambda name: None)
     logged = []
     monkeypatch.setattr(jupyterlite, "logger", SimpleNamespace(info=logged.append))
-    html = tmp_path / "_build" / "html"
-    html.mkdir(parents=True)
-    app = SimpleNamespace(outdir=str(html), srcdir=str(tmp_path), builder=SimpleNamespace(format="html"))
-    jupyterlite.on_build_finished(app, None)
-    assert not (html / "lite").exists()
-    assert len(logged) == 1 and "npm was not found" in logged[0] and "no lite/ app" in logged[0]
+    app = _app(tmp_path)
+    jupyterlite.on_builder_inited(app)
+    assert not (Path(app.outdir) / "lite").exists()
+    assert app.config.html_theme_options["launch_buttons"] == {"colab_url": "https://colab.research.google.com"}
+    assert len(logged) == 1 and "npm was not found" in logged[0] and "no JupyterLite button" in logged[0]
 
 
-def test_a_failed_sphinx_build_does_not_start_the_lite_build(tmp_path, monkeypatch):
+def test_only_html_builds_build_the_lite_app(tmp_path, monkeypatch):
     monkeypatch.setattr(jupyterlite, "build_lite", lambda *a: (_ for _ in ()).throw(AssertionError("built")))
-    app = SimpleNamespace(outdir=str(tmp_path), srcdir=str(tmp_path), builder=SimpleNamespace(format="html"))
-    jupyterlite.on_build_finished(app, RuntimeError("the book failed"))
+    app = _app(tmp_path, fmt="latex")
+    jupyterlite.on_builder_inited(app)
+    assert "jupyterlite_url" in app.config.html_theme_options["launch_buttons"]
