@@ -142,8 +142,7 @@ def _dlcore_wheel(dest: Path) -> None:
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(ROOT / name, Path(tmp) / name)
         shutil.copytree(ROOT / "dlcore", Path(tmp) / "dlcore", ignore=shutil.ignore_patterns("__pycache__"))
-        _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-             "-w", str(dest), tmp)
+        _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dest), tmp)
 
 
 def lite_config(tools: Path, output: Path) -> dict:
