@@ -192,6 +192,7 @@ def on_builder_inited(app) -> None:
     except Exception as exc:  # noqa: BLE001 — any failure means: a site without the lite app
         detail = exc.stderr.strip().splitlines()[-1] if getattr(exc, "stderr", None) else exc
         app.config.html_theme_options.get("launch_buttons", {}).pop("jupyterlite_url", None)
+        shutil.rmtree(Path(app.outdir) / "lite", ignore_errors=True)  # no stale app from an earlier build
         logger.info(f"jupyterlite: could not build the in-browser notebooks ({detail}); "
                     "the chapters get no JupyterLite button")
 

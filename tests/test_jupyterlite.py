@@ -63,6 +63,7 @@ def test_without_npm_the_build_succeeds_without_the_lite_app_and_its_buttons(tmp
     logged = []
     monkeypatch.setattr(jupyterlite, "logger", SimpleNamespace(info=logged.append))
     app = _app(tmp_path)
+    (Path(app.outdir) / "lite").mkdir()  # from an earlier build
     jupyterlite.on_builder_inited(app)
     assert not (Path(app.outdir) / "lite").exists()
     assert app.config.html_theme_options["launch_buttons"] == {"colab_url": "https://colab.research.google.com"}

@@ -126,6 +126,8 @@ def test_the_cdn_wheels_are_the_five_compiled_packages_pinned_to_the_pyodide_ver
     extensions = {e["name"] for e in config["federated_extensions"]}
     assert {"jupyterlab-myst", "@jupyter-widgets/jupyterlab-manager"} <= extensions
     assert not [p for p in LITE.rglob("*.map")], "source maps are turned off"
+    index = json.loads((LITE / "pypi" / "all.json").read_text(encoding="utf-8"))  # piplite's index
+    assert {"dlcore", "ipywidgets"} <= set(index) and list((LITE / "pypi").glob("dlcore-*-py3-none-any.whl"))
 
 
 def test_a_chapter_runs_in_the_browser_offline(site, browser):
@@ -164,6 +166,8 @@ def test_a_chapter_runs_in_the_browser_offline(site, browser):
         page.screenshot(path=str(shots / "lite-offline-message.png"))
         assert output.inner_text().strip() == "".join(colab_cell.OFFLINE), "one sentence, no traceback"
         assert set(off_site) == _cdn_wheels(), f"off-site requests other than the five CDN wheels: {off_site}"
+        assert any(path.startswith("/lite/pypi/dlcore-") for path, _ in _CountingHandler.served), \
+            "dlcore's wheel is fetched from the site"
 
         page.keyboard.press("Escape")
         page.keyboard.press("b")
