@@ -1,8 +1,11 @@
-"""Keep every chapter's first code cell — the one that installs dlcore on Colab — in sync with _config.yml.
+"""Keep every chapter's first code cell — the one that installs dlcore on Colab and in JupyterLite — in sync.
 
 Colab opens a single notebook without the repository, so ``import dlcore`` needs an install
-there; everywhere else (Binder, JupyterHub, a local clone) dlcore is already installed and the
-cell does nothing. The repository URL and branch are configured once, in ``_config.yml``
+there (from the repository URL); JupyterLite (Pyodide, ``sys.platform == "emscripten"``) installs
+it with piplite from the site's own index (_ext/jupyterlite.py), and says in one sentence when the
+Pyodide CDN, where numpy and matplotlib come from, is out of reach. Everywhere else (Binder,
+JupyterHub, a local clone) dlcore is already installed and the cell does nothing.
+The repository URL and branch are configured once, in ``_config.yml``
 (``repository: url / branch``); this script writes the cell into every chapter:
 
     python tools/colab_cell.py          # update the notebooks
@@ -29,21 +32,44 @@ def repository() -> tuple[str, str]:
     return url, branch
 
 
+OFFLINE = [  # one sentence, printed in JupyterLite when the Pyodide CDN is out of reach
+    "This chapter needs numpy and matplotlib from the Pyodide CDN (cdn.jsdelivr.net), which this ",
+    "browser could not reach: connect to the internet, then restart the kernel and run this cell ",
+    "again (or open the chapter on Binder or Colab instead).",
+]
+
+
 def cell_source() -> str:
     url, branch = repository()
     return (
-        "# Colab opens this notebook without the course repository: install the course library if it is missing.\n"
-        "# (Elsewhere — Binder, JupyterHub, a local clone — dlcore is already installed and this does nothing.)\n"
+        "# Install the course library where it is missing: on Colab from the course repository, in JupyterLite\n"
+        "# (Python in the browser) from the site. Binder, JupyterHub and a local clone have it: nothing happens.\n"
+        "import sys\n"
+        "\n"
         "try:\n"
         "    import dlcore  # noqa: F401\n"
         "except ImportError:\n"
-        f'    %pip install --quiet "dlcore @ git+{url}@{branch}"\n'
+        '    if sys.platform == "emscripten":  # JupyterLite\n'
+        "        import piplite\n"
+        "\n"
+        "        try:\n"
+        '            await piplite.install(["dlcore", "matplotlib", "ipywidgets"])\n'
+        "            import dlcore  # noqa: F401\n"
+        "            import matplotlib  # noqa: F401\n"
+        "        except Exception:  # offline: numpy and matplotlib load from the Pyodide CDN\n"
+        f"            print({OFFLINE[0]!r}\n"
+        f"                  {OFFLINE[1]!r}\n"
+        f"                  {OFFLINE[2]!r})\n"
+        "    else:\n"
+        f'        %pip install --quiet "dlcore @ git+{url}@{branch}"\n'
     )
 
 
 def cell() -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": "colab-install",
-            "metadata": {"tags": [TAG, "remove-cell"]}, "outputs": [], "source": cell_source().splitlines(True)}
+    # remove-cell hides it on the site; source_hidden collapses it in JupyterLab and JupyterLite
+    metadata = {"tags": [TAG, "remove-cell"], "jupyter": {"source_hidden": True}}
+    return {"cell_type": "code", "execution_count": None, "id": "colab-install", "metadata": metadata,
+            "outputs": [], "source": cell_source().splitlines(True)}
 
 
 def sync(path: Path, write: bool) -> bool:
