@@ -1,5 +1,46 @@
+"""Session-wide plumbing: the built book as a fixture, and skips that say what to install."""
+
 import sys
 from pathlib import Path
 
-# lets tests import the wrong-answer modules as a package: `import exercise_wrong_answers`
+import pytest
+
+# lets tests import the wrong-answer modules as a package (`import exercise_wrong_answers`) and the
+# helpers beside this file (book_build, prerequisites)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from book_build import SKIP_REASON, build_book  # noqa: E402
+from prerequisites import PREREQUISITES, skip_reason  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """The book built once per session; tests that use it skip with one shared reason when it did not build."""
+    build = build_book()
+    if not build.ok:
+        pytest.skip(SKIP_REASON)
+    return build
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """``pytest.importorskip("torch")`` says only "could not import 'torch'": name the install command."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and isinstance(report.longrepr, tuple):
+        path, line, reason = report.longrepr
+        for name in PREREQUISITES:
+            if f"could not import '{name}'" in reason:
+                report.longrepr = (path, line, "Skipped: " + skip_reason(name))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per missing prerequisite, after the run, with how many tests it skipped."""
+    counts = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        for name in PREREQUISITES:
+            if reason.startswith(("Skipped: " + skip_reason(name), skip_reason(name))):
+                counts[name] = counts.get(name, 0) + 1
+    for name, count in counts.items():
+        terminalreporter.write_line(f"NOTE: {count} test(s) skipped: {skip_reason(name)}", yellow=True, bold=True)
