@@ -69,7 +69,7 @@ def _cell_report(nb, index: int | None, problem: str) -> str:
     cell = nb.cells[index]
     lines = [ln for ln in cell.source.splitlines() if ln.strip()][:2]
     head = " | ".join(lines) if lines else "(empty)"
-    report = [f"cell {index} `{head[:160]}`: {problem}"]
+    report = [f"cell {index + 1} of {len(nb.cells)} `{head[:160]}`: {problem}"]
     errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
     if errors:
         tb = _ANSI.sub("", "\n".join(errors[-1].get("traceback", []))).strip().splitlines()
@@ -85,22 +85,22 @@ def _execute(path: str) -> tuple[str, str | None, float, str | None]:
 
     os.environ.update(ONE_BLAS_THREAD)  # the kernel inherits this process's environment
     nb = nbformat.read(path, as_version=4)
-    timeout, allow_errors = CELL_TIMEOUT, False
     # myst-nb honours a notebook's own execution metadata; so do we, or the build would disagree
-    timeout = nb.metadata.get("execution", {}).get("timeout", timeout)
-    allow_errors = nb.metadata.get("execution", {}).get("allow_errors", allow_errors)
+    own = nb.metadata.get("execution", {})
+    timeout, allow_errors = own.get("timeout", CELL_TIMEOUT), own.get("allow_errors", False)
+    where = "the notebook's metadata execution.timeout" if "timeout" in own else "CELL_TIMEOUT in tests/book_build.py"
     started: list[int] = []
     client = NotebookClient(
         nb, timeout=timeout, allow_errors=allow_errors, resources={"metadata": {"path": str(Path(path).parent)}},
-        on_cell_start=lambda cell, cell_index: started.append(cell_index))
+        # no timing metadata: the cache hashes code cells with their metadata, as myst-nb reads them from disk
+        record_timing=False, on_cell_start=lambda cell, cell_index: started.append(cell_index))
     t0 = time.perf_counter()
     error = None
     try:
         client.execute()
     except CellTimeoutError:
         error = _cell_report(nb, started[-1] if started else None,
-                             f"timed out: the cell ran longer than the {timeout} s cell timeout "
-                             "(CELL_TIMEOUT in tests/book_build.py)")
+                             f"timed out: the cell ran longer than the {timeout} s cell timeout ({where})")
     except CellExecutionError as exc:
         error = _cell_report(nb, started[-1] if started else None, f"raised {exc.ename}: {exc.evalue}"[:400])
     except DeadKernelError as exc:
@@ -135,6 +135,8 @@ def execute_chapters() -> dict[str, ChapterRun]:
                 bundle = CacheBundleIn(nbformat.reads(executed, as_version=4), path,
                                        data={"execution_seconds": seconds})
                 cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+                # the build looks the chapter up by the hash of its source: a miss would execute it again
+                cache.match_cache_notebook(nbformat.read(path, as_version=4))
     TIMES.write_text(json.dumps({name: round(run.seconds, 1) for name, run in runs.items()}, indent=1))
     return runs
 
