@@ -58,8 +58,13 @@ class BookBuild:
 
     @property
     def executed(self) -> list[str]:
-        """Documents the build executed itself (none when every chapter came from the cache)."""
-        return re.findall(r"(\S+): Executing notebook", self.log)
+        """Notebooks the build executed itself (none when every chapter came from the cache)."""
+        return sorted({Path(p).name for p in re.findall(r"(\S+\.ipynb): Executing notebook", self.log)})
+
+    @property
+    def cached(self) -> list[str]:
+        """Notebooks the build took from the execution cache."""
+        return sorted({Path(p).name for p in re.findall(r"(\S+\.ipynb): Using cached notebook", self.log)})
 
 
 def _cell_report(nb, index: int | None, problem: str) -> str:

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from book_build import HTML, ROOT, build_book, warnings_in
+from book_build import CHAPTERS, HTML, ROOT, build_book, warnings_in
 
 pytestmark = pytest.mark.slow
 
@@ -23,3 +23,4 @@ def test_book_build_executed_no_notebook_itself():
     if not build.ok:
         pytest.skip("the book did not build (see test_book_builds_with_warnings_as_errors)")
     assert build.executed == [], f"the build executed these notebooks again: {build.executed}"
+    assert build.cached == [p.name for p in CHAPTERS], "every chapter comes from the execution cache"
