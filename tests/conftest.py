@@ -13,8 +13,7 @@ from book_build import SKIP_REASON, build_book  # noqa: E402
 from prerequisites import PREREQUISITES, skip_reason  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def built_book():
+def _built_book():
     """The book built once per session; tests that use it skip with one shared reason when it did not build."""
     build = build_book()
     if not build.ok:
@@ -22,13 +21,19 @@ def built_book():
     return build
 
 
+built_book = pytest.fixture(_built_book, scope="session", name="built_book")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """``pytest.importorskip("torch")`` says only "could not import 'torch'": name the install command."""
+    """Name the install command in ``pytest.importorskip("torch")``'s skips ("could not import 'torch'"),
+    and report every test skipped because the book did not build at one location."""
     outcome = yield
     report = outcome.get_result()
     if report.skipped and isinstance(report.longrepr, tuple):
         path, line, reason = report.longrepr
+        if SKIP_REASON in reason:  # one location for all, so the summary groups them on one line
+            report.longrepr = (__file__, _built_book.__code__.co_firstlineno, reason)
         for name in PREREQUISITES:
             if f"could not import '{name}'" in reason:
                 report.longrepr = (path, line, "Skipped: " + skip_reason(name))

@@ -21,6 +21,6 @@ def test_book_build_executed_no_notebook_itself():
     """Each chapter runs once: the build must find every chapter in the execution cache."""
     build = build_book()
     if not build.ok:
-        pytest.skip("the book did not build (see test_book_builds_with_warnings_as_errors)")
+        pytest.skip(build.not_run_because or "the book did not build (see test_book_builds_with_warnings_as_errors)")
     assert build.executed == [], f"the build executed these notebooks again: {build.executed}"
     assert build.cached == [p.name for p in CHAPTERS], "every chapter comes from the execution cache"
