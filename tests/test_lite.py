@@ -23,7 +23,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from book_build import HTML, ROOT, build_book
+from book_build import HTML, ROOT
 from colab_config import colab_cell
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -59,10 +59,7 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site():
-    proc = build_book()
-    if proc.returncode != 0 or not (HTML / "index.html").exists():
-        pytest.fail("the book did not build (see test_book.py)")
+def site(built_book):
     if not (LITE / "lab" / "index.html").exists():
         reason = "the build skipped JupyterLite (its log says why: 'jupyterlite: could not build ...')"
         if os.environ.get("CI"):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from prerequisites import IN_CI, PREREQUISITES, is_installed, skip_reason
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -39,12 +40,83 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
 
 
-def test_jupyter_book_is_pinned_to_1x_and_runtime_deps_are_exact():
-    lines = [ln.split("#")[0].strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
-    pins = [ln for ln in lines if ln and not ln.startswith("-")]
-    assert all("==" in p for p in pins), pins
-    jb = next(p for p in pins if p.startswith("jupyter-book=="))
-    assert jb.split("==")[1].startswith("1.")
+LOCKS = {"requirements.in": "requirements.txt", "requirements-dev.in": "requirements-dev.txt"}
+PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)(\s*;[^#]*)?$")
+
+
+def _requirement_lines(name: str) -> list[str]:
+    lines = [ln.split(" #")[0].strip() for ln in (ROOT / name).read_text(encoding="utf-8").splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def _pins(name: str) -> dict[str, str]:
+    """``{normalized name: version}`` of a requirements file, following ``-r`` includes."""
+    pins = {}
+    for line in _requirement_lines(name):
+        if line.startswith("-r "):
+            pins.update(_pins(line[3:].strip()))
+        elif m := PIN.match(line):
+            pins[re.sub(r"[-_.]+", "-", m[1]).lower()] = m[3]
+    return pins
+
+
+@pytest.mark.parametrize("name", [*LOCKS, *LOCKS.values()])
+def test_every_requirement_is_pinned_exactly(name):
+    allowed = {"-e .", "-r requirements.in"}
+    loose = [ln for ln in _requirement_lines(name) if ln not in allowed and not PIN.match(ln)]
+    assert not loose, f"{name}: every line must be `name==version` (or -e .); run `bash tools/lock.sh`: {loose}"
+
+
+@pytest.mark.parametrize("source", LOCKS)
+def test_lock_agrees_with_its_in_file(source):
+    lock, wanted = _pins(LOCKS[source]), _pins(source)
+    stale = {n: (v, lock.get(n)) for n, v in wanted.items() if lock.get(n) != v}
+    assert not stale, f"{LOCKS[source]} is out of date with {source} (wanted, locked): {stale}; run tools/lock.sh"
+    assert ("-e ." in _requirement_lines(LOCKS[source])) == ("-e ." in _requirement_lines("requirements.in"))
+
+
+def test_dev_lock_resolves_the_same_versions_as_the_runtime_lock():
+    runtime, dev = _pins("requirements.txt"), _pins("requirements-dev.txt")
+    differ = {n: (v, dev.get(n)) for n, v in runtime.items() if dev.get(n) != v}
+    assert not differ, f"requirements-dev.txt disagrees with requirements.txt: {differ}; run `bash tools/lock.sh`"
+
+
+@pytest.mark.parametrize("name", LOCKS.values())
+def test_lock_is_closed_over_the_installed_dependencies(name):
+    """Every dependency of a locked package (as installed here) is locked too: nothing resolves freely."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    lock = _pins(name)
+    lock["dlcore"] = "editable"
+    missing = set()
+    for package, version in lock.items():
+        try:
+            dist = metadata.distribution(package)
+        except metadata.PackageNotFoundError:
+            continue
+        if package != "dlcore" and dist.version != version:
+            continue  # another version is installed here; its metadata says nothing about the locked one
+        for spec in dist.requires or []:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                if re.sub(r"[-_.]+", "-", req.name).lower() not in lock:
+                    missing.add(f"{req.name} (needed by {package})")
+    assert not missing, f"not in {name}: {sorted(missing)}; run `bash tools/lock.sh`"
+
+
+def test_jupyter_book_is_pinned_to_1x():
+    assert _pins("requirements.txt")["jupyter-book"].startswith("1."), "jupyter-book 2.x is a different tool"
+
+
+@pytest.mark.parametrize("name", PREREQUISITES)
+def test_prerequisite_is_installed(name):
+    """CI must run every test: a missing prerequisite fails here, once, instead of skipping tests silently."""
+    if not is_installed(name):
+        if IN_CI:
+            pytest.fail(f"CI needs {name}: {PREREQUISITES[name][1]}", pytrace=False)
+        pytest.skip(skip_reason(name))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

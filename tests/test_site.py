@@ -11,25 +11,22 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
-from book_build import HTML, ROOT, build_book
+from book_build import HTML, ROOT
+from prerequisites import CHROMIUM, is_installed, skip_reason
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 PAGES = ["intro", *re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))]
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: install Chromium (apt-get install chromium)")
-    pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
+# one skip reason for every browser test (in CI, test_repo.py::test_prerequisite_is_installed fails instead)
+for _name in ("playwright", "chromium"):
+    if not is_installed(_name):
+        pytest.skip(skip_reason(_name), allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -38,10 +35,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site():
-    proc = build_book()
-    if proc.returncode != 0 or not (HTML / "index.html").exists():
-        pytest.fail("the book did not build (see test_book.py)")
+def site(built_book):
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
