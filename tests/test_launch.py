@@ -30,3 +30,24 @@ def test_binder_needs_only_requirements_and_runtime():
     requirements = (ROOT / "requirements.txt").read_text()
     assert re.search(r"^-e \.$", requirements, re.M), "Binder installs dlcore from the repository root"
     assert not (ROOT / "environment.yml").exists(), "repo2docker would prefer environment.yml over requirements.txt"
+
+
+def test_without_dlcore_and_without_pip_success_the_first_cell_says_what_to_do():
+    """A notebook opened alone where dlcore cannot be installed (offline): one sentence, no traceback."""
+    import subprocess
+    import sys
+
+    runner = (
+        "import sys\n"
+        "sys.modules['dlcore'] = None  # import dlcore raises ImportError, as where it is not installed\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "shell.register_magic_function(lambda line: None, 'line', 'pip')  # pip 'ran' but installed nothing\n"
+        "result = shell.run_cell(sys.stdin.read())\n"
+        "sys.exit(0 if result.success else 1)\n")
+    out = subprocess.run([sys.executable, "-c", runner], input=colab_cell.cell_source(), capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.strip() == "".join(colab_cell.NOT_INSTALLED).format(
+        url=colab_cell.repository()[0], branch=colab_cell.repository()[1])
+    assert "Traceback" not in out.stdout + out.stderr

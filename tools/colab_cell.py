@@ -39,6 +39,14 @@ OFFLINE = [  # one sentence, printed in JupyterLite when the Pyodide CDN is out 
 ]
 
 
+NOT_INSTALLED = [  # one sentence, printed where pip could not install dlcore (no internet, a moved repository)
+    "Could not install the course library dlcore (is this computer online?): in a terminal run ",
+    'pip install "dlcore @ git+{url}@{branch}"',
+    ", or clone the repository and run pip install -r requirements.txt, then restart the kernel and run "
+    "this cell again.",
+]
+
+
 def cell_source() -> str:
     url, branch = repository()
     return (
@@ -60,8 +68,15 @@ def cell_source() -> str:
         f"            print({OFFLINE[0]!r}\n"
         f"                  {OFFLINE[1]!r}\n"
         f"                  {OFFLINE[2]!r})\n"
-        "    else:\n"
+        "    else:  # Colab, or a notebook downloaded on its own\n"
         f'        %pip install --quiet "dlcore @ git+{url}@{branch}"\n'
+        "        try:\n"
+        "            import dlcore  # noqa: F401\n"
+        "        except ImportError:\n"
+        f"            print({NOT_INSTALLED[0]!r}\n"
+        f"                  {NOT_INSTALLED[1].format(url=url, branch=branch)!r}\n"
+        f"                  {NOT_INSTALLED[2][:60]!r}\n"
+        f"                  {NOT_INSTALLED[2][60:]!r})\n"
     )
 
 
