@@ -49,4 +49,4 @@ def pytest_terminal_summary(terminalreporter):
                 counts[name] = counts.get(name, 0) + 1
     for name, count in counts.items():
         terminalreporter.write_line(f"NOTE: {count} test(s) skipped: {skip_reason(name)}", yellow=True, bold=True)
-from keras_ref import keras  # noqa: E402, F401  (the `keras` fixture: Keras 3 as a float64 reference, or a skip)
+from keras_reference import keras  # noqa: E402, F401  (the `keras` fixture: Keras 3 as a float64 reference, or a skip)

@@ -1,31 +1,18 @@
 """Keras 3 (torch backend, float64) as a numerical reference for dlcore: helpers for tests/test_keras_parity.py
-(tests/keras_reference.py is the lighter helper of the other Keras comparison tests).
+(tests/keras_reference.py sets Keras up, for these and the other Keras comparison tests).
 
 Keras is a *reference only*, like torch: it is never a dependency of the course. Importing this module
-configures Keras before its first import (``KERAS_BACKEND=torch``, ``floatx = float64``, and no demotion
-of float64 to float32 in Keras' type promotion: otherwise the comparison would measure float32 rounding).
+configures Keras through tests/keras_reference.py (torch backend, float64 throughout).
 Everything here moves arrays between numpy and torch and asks torch's autograd for Keras' gradients.
 """
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
+import torch
+from keras_reference import import_keras
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-import keras  # noqa: E402
-import torch  # noqa: E402
-
-if keras.backend.backend() != "torch":  # someone imported keras with another backend first
-    raise ImportError(f"the Keras reference needs the torch backend, got {keras.backend.backend()!r}")
-keras.config.set_floatx("float64")
-# Keras 3 mirrors JAX's default on every backend but TensorFlow: its type promotion turns float64 into
-# float32 (keras/src/backend/common/dtypes.py, BIT64_TO_BIT32_DTYPE), so even with floatx float64 a
-# Dense layer multiplies in float32 (errors ~1e-7). The reference must be float64, so switch that off.
-from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
-
-_keras_dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
+keras = import_keras()  # torch backend, float64 without demotion (see keras_reference.py)
 
 
 def tensor(a, requires_grad: bool = False) -> torch.Tensor:

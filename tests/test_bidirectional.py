@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from keras_ref import assert_close_to_keras, keras_layer_output
+from keras_reference import assert_close_to_keras, keras_layer_output
 from test_recurrent_options import KERAS_RNN_ATOL, gradient_errors
 
 from dlcore.gradcheck import check_layer

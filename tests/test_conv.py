@@ -316,7 +316,7 @@ def test_batch_size_can_change_between_calls(layout):
 
 
 def test_regularizers_bias_initializer_and_keras(keras):
-    from keras_ref import assert_close_to_keras, keras_layer_output
+    from keras_reference import assert_close_to_keras, keras_layer_output
 
     from dlcore.regularizers import L1L2
     rng = np.random.default_rng(3)

@@ -116,7 +116,7 @@ def test_bias_options_and_penalties_reach_the_model_loss():
 
 
 def test_matches_keras_with_bias_initializer(keras):
-    from keras_ref import assert_close_to_keras, keras_layer_output
+    from keras_reference import assert_close_to_keras, keras_layer_output
     x = RNG.normal(size=(3, 4))
     layer = Dense(2, activation="tanh", bias_initializer="ones")
     ours = layer.forward(x)

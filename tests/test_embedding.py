@@ -115,7 +115,7 @@ def test_variable_length_declared_input_shape():
 
 
 def test_mask_zero_computes_the_padding_mask(keras):
-    from keras_ref import assert_close_to_keras, keras_layer_output
+    from keras_reference import assert_close_to_keras, keras_layer_output
     ids = np.array([[5, 2, 0, 0], [1, 0, 3, 0]])
     layer = Embedding(6, 3, mask_zero=True, dtype=np.float64)
     out = layer.forward(ids)

@@ -3,8 +3,8 @@ GlobalAveragePooling2D and GlobalMaxPooling1D/2D (gradients, Keras' outputs, tie
 
 import numpy as np
 import pytest
-from keras_ref import assert_close_to_keras, keras_layer_output
-from keras_ref import keras as keras_fixture  # noqa: F401 (the `keras` fixture)
+from keras_reference import assert_close_to_keras, keras_layer_output
+from keras_reference import keras as keras_fixture  # noqa: F401 (the `keras` fixture)
 
 from dlcore.gradcheck import check_layer
 from dlcore.layers import GlobalAveragePooling2D, GlobalMaxPool2D, GlobalMaxPooling1D, GlobalMaxPooling2D

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from keras_ref import assert_close_to_keras, keras_layer_output
-from keras_ref import keras as keras_fixture  # noqa: F401 (the `keras` fixture)
+from keras_reference import assert_close_to_keras, keras_layer_output
+from keras_reference import keras as keras_fixture  # noqa: F401 (the `keras` fixture)
 
 from dlcore.gradcheck import check_layer
 from dlcore.layers import LeakyReLU

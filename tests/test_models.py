@@ -306,3 +306,15 @@ def test_weighted_training_step_matches_keras():
                                                                        rel=1e-5)
     for a, b in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_build_takes_keras_batch_shape_too():
+    """``build((None, 10, 3))`` as in Keras, and ``build((10, 3))`` as before, give the same weights' shapes."""
+    from dlcore.layers import LSTM, Dense
+
+    shapes = []
+    for input_shape in [(None, 10, 3), (10, 3)]:
+        model = Sequential([LSTM(4), Dense(2)])
+        model.build(input_shape)
+        shapes.append([w.shape for w in model.get_weights()])
+    assert shapes[0] == shapes[1] == [(3, 16), (4, 16), (16,), (4, 2), (2,)]

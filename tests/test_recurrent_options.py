@@ -6,7 +6,7 @@ numerical gradients and against Keras 3's outputs.
 
 import numpy as np
 import pytest
-from keras_ref import assert_close_to_keras, keras_layer_output
+from keras_reference import assert_close_to_keras, keras_layer_output
 
 from dlcore.gradcheck import numerical_gradient, rel_error
 from dlcore.layers import GRU, LSTM, Embedding, SimpleRNN

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from keras_ref import assert_close_to_keras, keras_layer_output
+from keras_reference import assert_close_to_keras, keras_layer_output
 
 from dlcore.gradcheck import check_layer
 from dlcore.layers import Conv2D, Dense, TimeDistributed

@@ -54,7 +54,13 @@ class Sequential(Model):
         return self._chain.pop()
 
     def build(self, input_shape: tuple | None = None, dtype=np.float32) -> None:
-        """Create every layer's weights for samples of ``input_shape`` (no batch axis) without data."""
+        """Create every layer's weights for samples of ``input_shape`` without data.
+
+        ``input_shape`` is one sample's shape, e.g. ``(8,)``, or Keras's form with the batch axis first as
+        ``None``, e.g. ``(None, 8)``.
+        """
+        if input_shape is not None and len(input_shape) > 1 and input_shape[0] is None:
+            input_shape = tuple(input_shape[1:])  # Keras's (None, ...) form
         shape = input_shape or self._input_shape
         if shape is None:
             raise ValueError(f"{self.name}: the input shape is unknown; start with Input(shape=...), give the first "
