@@ -67,7 +67,7 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None) -> float:
         """Mean loss over the batch, or ``sum(w_i * l_i) / batch`` with ``sample_weight`` ``w`` (shape ``(batch,)``)."""
         per_sample = self.per_sample(y_true, y_pred)
-        return float(np.mean(per_sample * _check_weights(sample_weight, len(per_sample), self.name)))
+        return float(np.mean(per_sample * _check_weights(sample_weight, np.size(per_sample), self.name)))
 
     def per_sample(self, y_true, y_pred) -> np.ndarray:
         """Loss of each sample, shape ``(batch,)`` (the mean over any other axis)."""

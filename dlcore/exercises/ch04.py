@@ -194,15 +194,16 @@ SHAPE_STATEMENTS = {
 
 def right_shape_statement():
     """(b): parameters are per unit, never per sample; (a) the input layer computes nothing, (c) an (h, 1) bias
-    fails to broadcast against (n, h) unless n = h, and then it adds a different number to each sample,
-    (d) activations act elementwise and keep the shape."""
+    fails to broadcast against (n, h) unless n = h or n = 1: with n = h it adds a different number to each
+    sample, with n = 1 it turns the one sample into an (h, h) array; (d) activations act elementwise and keep
+    the shape."""
     return "b"
 
 
 _SHAPE_WHY = {
     "a": "the input layer has no weights: it only holds the d features",
-    "c": "(h, 1) does not broadcast against (n, h) unless n = h, and then it silently adds one number per sample "
-         "instead of one per unit",
+    "c": "(h, 1) does not broadcast against (n, h) unless n = h or n = 1, and then it silently adds one number per "
+         "sample instead of one per unit (n = h) or returns an (h, h) array (n = 1)",
     "d": "an activation is applied elementwise and keeps the shape (n, h)",
 }
 
