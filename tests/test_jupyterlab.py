@@ -33,7 +33,14 @@ CHAPTER = "chapters/02_artificial_neuron.ipynb"
 SHOTS = ROOT / "test-artifacts" / "jupyterlab"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 RAW_MYST = re.compile(r"\{(term|eq|cite|doc|ref|numref)\}`|^:{3,}|```\{|:class:|:label:", re.M)
-WRONG_ANSWER = "def neuron_forward(X, w, b):\n    return 1 / (1 + np.exp(-(X @ w)))   # forgot the bias\n"
+WRONG_ANSWERS = {  # five mistakes a learner makes in exercise 2.1, each must get a ✗
+    "forgot the bias": "def neuron_forward(X, w, b):\n    return 1 / (1 + np.exp(-(X @ w)))\n",
+    "bias subtracted": "def neuron_forward(X, w, b):\n    return 0.5 * (1 + np.tanh((X @ w - b) / 2))\n",
+    "tanh, not sigmoid": "def neuron_forward(X, w, b):\n    return np.tanh(X @ w + b)\n",
+    "a column (n, 1)": "def neuron_forward(X, w, b):\n    return 0.5 * (1 + np.tanh((X @ w[:, None] + b) / 2))\n",
+    "changes its input": ("def neuron_forward(X, w, b):\n    X *= 2\n"
+                          "    return 0.5 * (1 + np.tanh((X @ w / 2 + b) / 2))\n"),
+}
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
@@ -158,19 +165,28 @@ def test_solutions_are_hidden_until_clicked_then_show_the_reference_code(page):
     page.screenshot(path=str(SHOTS / "solution-open.png"))
 
 
-def test_run_all_cells_gives_no_error_output(page):
+@pytest.fixture(scope="module")
+def ran_all(page):
+    """The chapter after *Run All* (the exercises need its imports)."""
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     time.sleep(2)
     _wait_idle(page, timeout=600)
+    return page
+
+
+def test_run_all_cells_gives_no_error_output(ran_all):
+    page = ran_all
     errors = page.eval_on_selector_all(
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
         "els => els.map(e => e.innerText).filter(t => /Error|Traceback/.test(t))")
     assert not errors, "error output after Run All:\n" + "\n---\n".join(e[:600] for e in errors[:3])
-    prompts = page.eval_on_selector_all(".jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.innerText)")
-    assert prompts and all(re.search(r"\[\d+\]", p) for p in prompts), f"cells that did not run: {prompts}"
+    counts = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
+                           ".filter(w => w.model.type === 'code').map(w => w.model.executionCount)")
+    assert counts and all(isinstance(n, int) for n in counts), f"cells that did not run (execution counts): {counts}"
 
 
-def test_moving_a_slider_redraws_the_figure(page):
+def test_moving_a_slider_redraws_the_figure(ran_all):
+    page = ran_all
     widget = page.locator(".jp-OutputArea-output .widget-vbox, .jp-OutputArea-output .widget-box").filter(
         has=page.locator(".widget-slider")).first
     widget.scroll_into_view_if_needed()
@@ -188,13 +204,16 @@ def test_moving_a_slider_redraws_the_figure(page):
     page.screenshot(path=str(SHOTS / "slider-moved.png"))
 
 
-def test_a_wrong_answer_gets_a_cross_and_the_reference_a_tick(page):
+def test_a_wrong_answer_gets_a_cross_and_the_reference_a_tick(ran_all):
+    page = ran_all
     from dlcore.exercises import ch02
 
     nb = json.loads((ROOT / CHAPTER).read_text(encoding="utf-8"))
     exercise = next(i for i, c in enumerate(nb["cells"])
                     if "exercise" in c["metadata"].get("tags", []) and "def neuron_forward" in "".join(c["source"]))
-    for answer, mark, absent in [(WRONG_ANSWER, "✗", None), (inspect.getsource(ch02.neuron_forward), "✓", "✗")]:
+    seen = []
+    answers = [(a, "✗", None) for a in WRONG_ANSWERS.values()] + [(inspect.getsource(ch02.neuron_forward), "✓", "✗")]
+    for answer, mark, absent in answers:
         page.evaluate("([i, src]) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel"
                       ".setSource(src)", [exercise, answer])
         _run_cells(page, [exercise, exercise + 1])
@@ -202,4 +221,24 @@ def test_a_wrong_answer_gets_a_cross_and_the_reference_a_tick(page):
         assert mark in verdict, f"expected {mark} after the answer\n{answer}\ngot:\n{verdict[:800]}"
         if absent:
             assert absent not in verdict, f"the reference answer was not accepted:\n{verdict[:800]}"
+        seen.append(f"--- {answer}\n{verdict}\n")
+    (SHOTS / "verdicts.txt").write_text("".join(seen), encoding="utf-8")  # what the learner saw, for reports
     page.screenshot(path=str(SHOTS / "check-passed.png"))
+
+
+def test_a_hanging_answer_ends_within_the_budget_with_one_message(ran_all):
+    page = ran_all
+    nb = json.loads((ROOT / CHAPTER).read_text(encoding="utf-8"))
+    exercise = next(i for i, c in enumerate(nb["cells"])
+                    if "exercise" in c["metadata"].get("tags", []) and "def neuron_forward" in "".join(c["source"]))
+    hang = ("def neuron_forward(X, w, b):\n    while True:   # swallows every exception, the time limit's too\n"
+            "        try:\n            pass\n        except BaseException:\n            pass\n")
+    page.evaluate("([i, src]) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel"
+                  ".setSource(src)", [exercise, hang])
+    started = time.monotonic()
+    _run_cells(page, [exercise, exercise + 1], timeout=240)
+    elapsed = time.monotonic() - started
+    verdict = _cell_text(page, exercise + 1)
+    assert "time budget" in verdict and "✗" in verdict, verdict[:800]
+    assert elapsed < 120, f"the check of a hanging answer took {elapsed:.0f} s (budget 10 s)"
+    page.screenshot(path=str(SHOTS / "check-hang.png"))
