@@ -2,7 +2,8 @@
 
 ``import dlcore`` limits numpy's BLAS to one thread (dlcore/threads.py), so the default
 environment should run each chapter at single-thread speed or better: the ratio default / 1-thread
-should stay at or below 1.1. The two runs of a chapter are interleaved, so both see the same load.
+should stay at or below 1.1. The two runs of a chapter follow each other, in alternating order, so both
+see the same load.
 
     python benchmarks/bench_threads.py              # all chapters, one run each
     python benchmarks/bench_threads.py --busy       # the same with the other core kept busy
@@ -45,9 +46,12 @@ def main(argv: list[str]) -> None:
     try:
         note = "  (other core busy)" if busy else ""
         print(f"{'chapter':<34} {'default s':>10} {'1 thread s':>11} {'ratio':>7}{note}")
-        for path in chapters:
-            default = run_once(path, one_thread=False)
-            single = run_once(path, one_thread=True)
+        run_once(chapters[-1], one_thread=True)  # warm-up: the first kernel start pays for cold file caches
+        for i, path in enumerate(chapters):
+            if i % 2:  # alternate which setting runs first, so neither always gets the warmer machine
+                single, default = run_once(path, one_thread=True), run_once(path, one_thread=False)
+            else:
+                default, single = run_once(path, one_thread=False), run_once(path, one_thread=True)
             print(f"{path.stem:<34} {default:>10.1f} {single:>11.1f} {default / single:>7.2f}", flush=True)
     finally:
         if burner is not None:
