@@ -1,7 +1,7 @@
 """Metrics reported by ``fit``/``evaluate``: accuracy in its three flavours, MSE and MAE.
 
 Each metric is ``metric(y_true, y_pred) -> float`` (mean over the batch) with a per-sample
-version in :data:`PER_SAMPLE` (what ``fit`` averages, weighted by ``sample_weight`` as Keras does).
+version in ``PER_SAMPLE`` (what ``fit`` averages, weighted by ``sample_weight`` as Keras does).
 ``get("accuracy", y_true, y_pred)`` picks the flavour from the SHAPES of the labels and outputs,
 exactly as Keras 3 does (``keras/src/trainers/compile_utils.py``), not from the loss:
 

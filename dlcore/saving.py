@@ -1,4 +1,4 @@
-"""Saving and loading: ``model.save("m.keras")`` / :func:`load_model`, ``save_weights`` / ``load_weights``.
+"""Saving and loading: ``model.save("m.keras")`` / ``load_model``, ``save_weights`` / ``load_weights``.
 
 dlcore's ``.keras`` file is a zip holding ``dlcore_config.json`` (architecture and compile settings, as
 JSON) and ``model.weights.npz`` (the arrays, numpy's format). It is NOT Keras' format: Keras cannot
@@ -30,7 +30,7 @@ _registered: dict[str, type] = {}
 
 
 def register_keras_serializable(package: str = "Custom", name: str | None = None):
-    """Class decorator: lets :func:`load_model` rebuild a subclassed ``Model`` or a custom ``Layer``.
+    """Class decorator: lets ``load_model`` rebuild a subclassed ``Model`` or a custom ``Layer``.
 
     The class is rebuilt as ``cls.from_config(config)`` if it defines it, else ``cls(**config)``
     with ``config = obj.get_config()``.

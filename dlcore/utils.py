@@ -1,7 +1,7 @@
 """Keras's ``keras.utils`` names that beginner programs use, so ``import dlcore as keras`` runs them.
 
-Each is the dlcore function of the same job: ``set_random_seed`` is :func:`dlcore.set_seed`,
-``to_categorical`` is :func:`dlcore.preprocessing.to_categorical`.
+Each is the dlcore function of the same job: ``set_random_seed`` is ``dlcore.set_seed``,
+``to_categorical`` is ``dlcore.preprocessing.to_categorical``.
 """
 
 from .preprocessing import to_categorical

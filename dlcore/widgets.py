@@ -7,7 +7,7 @@ Every interaction in the course draws with *one* function, ``draw(ax, **values)`
   redraw the figure.
 - :func:`interact_figure` on the built site (``DLCORE_STATIC_SITE=1``, set by
   ``_ext/offline_assets.py``): the same controls as a small player that shows frames drawn at build
-  time for a grid of values (:mod:`dlcore.figure_player`), so the figure moves with no kernel.
+  time for a grid of values (``dlcore.figure_player``), so the figure moves with no kernel.
 - :func:`small_multiples`: the drawing for a few chosen values, side by side.
 """
 

@@ -11,8 +11,8 @@ wrong types, shapes or NaN in your answer become messages; an untouched stub rea
 yet"; a failure tells you how to repeat the same random inputs (``check(..., seed=1234)``).
 ``check(id, answer)`` grades ``answer`` instead of the name the exercise defines.
 Each chapter's exercises (reference solution, tests, hints) are in ``dlcore/exercises/chNN.py``;
-how a check is run is in :mod:`.grading` and :mod:`.sandbox`; the teacher's bulk grader is
-``python -m dlcore.exercises grade`` (:mod:`.bulk`).
+how a check is run is in ``grading.py`` and ``sandbox.py``; the teacher's bulk grader is
+``python -m dlcore.exercises grade`` (``bulk.py``).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ class Initializer:
     Parameters
     ----------
     seed : int, optional
-        ``None`` (default) draws from dlcore's shared generator, so :func:`dlcore.set_seed` fixes
+        ``None`` (default) draws from dlcore's shared generator, so ``dlcore.set_seed`` fixes
         the result. An integer gives a private generator per call, so every call returns the same
         values (as a seeded Keras initializer does).
     """

@@ -245,7 +245,7 @@ class Layer:
         return int(sum(np.size(w) for w in self.weights))
 
     def count_non_trainable(self) -> int:
-        """Number of scalars in :attr:`non_trainable_weights`."""
+        """Number of scalars in ``non_trainable_weights``."""
         return int(sum(np.size(w) for w in self.non_trainable_weights))
 
     def describe(self) -> str:

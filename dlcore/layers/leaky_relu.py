@@ -12,7 +12,7 @@ class LeakyReLU(Layer):
 
     The gradient is 1 for ``x > 0`` and ``negative_slope`` otherwise, so a unit is never dead.
     Note the defaults differ: this layer (like ``keras.layers.LeakyReLU``) uses 0.3, while the
-    ``"leaky_relu"`` activation *name* uses :data:`dlcore.activations.LEAKY_SLOPE`.
+    ``"leaky_relu"`` activation *name* uses ``dlcore.activations.LEAKY_SLOPE``.
 
     Parameters
     ----------

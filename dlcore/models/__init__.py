@@ -1,5 +1,5 @@
 """Models: :class:`Sequential` (a stack of layers), :class:`Model` (subclass it, Keras-style, or call
-``Model(inputs, outputs)`` for a functional model) and :func:`load_model`."""
+``Model(inputs, outputs)`` for a functional model) and ``load_model``."""
 
 from ..callbacks import History
 from ..saving import load_model

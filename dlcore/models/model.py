@@ -221,7 +221,7 @@ class Model(WeightsMixin):
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches of ``batch_size`` (None: 32).
 
-        See :func:`dlcore.models.training.fit` for every argument; returns a
+        See ``dlcore.models.training.fit`` for every argument; returns a
         :class:`~dlcore.callbacks.History`.
         """
         return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
