@@ -180,3 +180,76 @@ def test_one_dimensional_labels_are_one_sample_each(name):
     assert np.isclose(loss(y, p), per_sample.mean())
     assert np.isclose(loss(y, p, sample_weight=[1.0, 0.0, 0.0]), per_sample[0] / 3)
     assert np.allclose(loss.per_sample(y[:, None], p[:, None]), per_sample)
+
+
+# Keras' other built-in losses: (dlcore name, keras.losses function, y_true, y_pred), kinks avoided
+def _keras_style_cases():
+    rng = np.random.default_rng(1)
+    e = rng.choice([-1, 1], size=(6, 4)) * rng.uniform(0.1, 2.5, size=(6, 4))
+    e[np.abs(np.abs(e) - 1.0) < 0.05] += 0.1  # away from huber's kink at |e| = delta
+    y_reg = rng.normal(size=(6, 4))
+    y_pm = rng.choice([-1.0, 1.0], size=(6, 4))
+    margin = rng.uniform(-1.5, 3.0, size=(6, 4))
+    margin[np.abs(margin - 1.0) < 0.05] = 0.5  # away from hinge's kink at margin 1
+    y_dist = rng.dirichlet(np.ones(4), size=6)
+    y_dist[0, 1] = 0.0  # a zero probability: Keras clips it to EPSILON
+    p_dist = rng.dirichlet(np.ones(4), size=6)
+    counts = rng.poisson(3.0, size=(6, 4)).astype(float)
+    return {
+        "mae": (y_reg, y_reg + e),
+        "huber": (y_reg, y_reg + e),
+        "hinge": (y_pm, margin * y_pm),  # y * y_pred = margin
+        "hinge_01": ((y_pm + 1) / 2, margin * y_pm),  # 0/1 labels become -1/1
+        "kld": (y_dist, p_dist),
+        "poisson": (counts, rng.uniform(0.5, 6.0, size=(6, 4))),
+        "msle": (np.abs(y_reg) * 3, rng.uniform(0.0, 4.0, size=(6, 4))),
+    }
+
+
+KERAS_FUNCTIONS = {"mae": "mean_absolute_error", "huber": "huber", "hinge": "hinge", "hinge_01": "hinge",
+                   "kld": "kl_divergence", "poisson": "poisson", "msle": "mean_squared_logarithmic_error"}
+
+
+@pytest.mark.parametrize("case", sorted(KERAS_FUNCTIONS))
+def test_more_losses_match_keras_per_sample_and_value(case):
+    from keras_reference import assert_close_to_keras, keras_or_skip
+    keras = keras_or_skip()
+    y, p = _keras_style_cases()[case]
+    loss = losses.get(case.removesuffix("_01"))
+    theirs = keras.ops.convert_to_numpy(getattr(keras.losses, KERAS_FUNCTIONS[case])(y, p))
+    assert_close_to_keras(f"losses.{case} per_sample", loss.per_sample(y, p), theirs)
+    assert_close_to_keras(f"losses.{case} value", loss(y, p), np.mean(theirs))
+    keras_class = {"mae": "MeanAbsoluteError", "huber": "Huber", "hinge": "Hinge", "kld": "KLDivergence",
+                   "poisson": "Poisson", "msle": "MeanSquaredLogarithmicError"}[case.removesuffix("_01")]
+    w = np.linspace(0.0, 2.0, len(y))
+    weighted = keras.ops.convert_to_numpy(getattr(keras.losses, keras_class)(dtype="float64")(y, p, sample_weight=w))
+    assert_close_to_keras(f"losses.{case} weighted", loss(y, p, sample_weight=w), weighted)
+
+
+@pytest.mark.parametrize("case", sorted(KERAS_FUNCTIONS))
+def test_more_losses_gradient_matches_numerical(case):
+    y, p = _keras_style_cases()[case]
+    loss = losses.get(case.removesuffix("_01"))
+    w = np.linspace(0.5, 2.0, len(y))
+    for weights in (None, w):
+        numerical = numerical_gradient(lambda weights=weights: loss(y, p, sample_weight=weights), p)
+        assert np.abs(numerical).max() > 0
+        assert rel_error(loss.gradient(y, p, sample_weight=weights), numerical) < 1e-7
+
+
+def test_huber_delta_and_known_values():
+    y, p = np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]])
+    assert losses.get("huber")(y, p) == pytest.approx((0.5 * 0.25 + (3.0 - 0.5)) / 2)
+    assert losses.Huber(delta=2.0)(y, p) == pytest.approx((0.5 * 0.25 + (2.0 * 3.0 - 2.0)) / 2)
+    assert losses.get("mae")(y, p) == pytest.approx(1.75)
+    assert losses.get("hinge")(np.array([[1.0, -1.0]]), np.array([[0.25, 2.0]])) == pytest.approx((0.75 + 3.0) / 2)
+    with pytest.raises(ValueError, match="delta must be a positive"):
+        losses.Huber(delta=0.0)
+
+
+def test_long_and_short_names():
+    for short, long in [("mae", "mean_absolute_error"), ("kld", "kl_divergence"),
+                        ("msle", "mean_squared_logarithmic_error")]:
+        assert type(losses.get(short)) is type(losses.get(long))
+    assert isinstance(losses.get("poisson"), losses.Poisson)
+    assert isinstance(losses.get("hinge"), losses.Hinge)

@@ -1,0 +1,53 @@
+"""Loss functions: value (mean over the batch) and gradient with respect to the prediction.
+
+Each loss is a callable object: ``loss(y_true, y_pred, sample_weight=None) -> float``,
+``loss.per_sample(y_true, y_pred) -> (batch,)`` and ``loss.gradient(y_true, y_pred, sample_weight=None)
+-> dL/dy_pred`` (same shape as ``y_pred``, already divided by the batch size). With ``sample_weight``
+``w`` the loss is ``sum(w_i * l_i) / batch`` (Keras' ``"sum_over_batch_size"`` reduction).
+Names, defaults and formulas are Keras 3's (``keras.losses``).
+
+- :mod:`.base`: the :class:`Loss` base class;
+- :mod:`.crossentropy`: binary, categorical and sparse categorical cross-entropy, KL divergence;
+- :mod:`.regression`: mean squared / absolute / squared-logarithmic error, Huber, Poisson;
+- :mod:`.hinge`: the hinge loss.
+"""
+
+from __future__ import annotations
+
+from .base import EPSILON, Loss
+from .crossentropy import BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, SparseCategoricalCrossentropy
+from .hinge import Hinge
+from .regression import Huber, MeanAbsoluteError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson
+
+__all__ = ["EPSILON", "Loss", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+           "KLDivergence", "MeanSquaredError", "MeanAbsoluteError", "Huber", "MeanSquaredLogarithmicError",
+           "Poisson", "Hinge", "get"]
+
+mse = MeanSquaredError()
+binary_crossentropy = BinaryCrossentropy()
+categorical_crossentropy = CategoricalCrossentropy()
+sparse_categorical_crossentropy = SparseCategoricalCrossentropy()
+
+_TABLE = {
+    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+    "binary_crossentropy": BinaryCrossentropy, "bce": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+    "huber": Huber,
+    "hinge": Hinge,
+    "kld": KLDivergence, "kl_divergence": KLDivergence,
+    "poisson": Poisson,
+    "msle": MeanSquaredLogarithmicError, "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+}
+
+
+def get(name, from_logits: bool = False) -> Loss:
+    """Return a loss by its Keras name (``'mse'``, ``'mae'``, ``'huber'``, ``'hinge'``, ``'kld'``, ``'poisson'``,
+    ``'msle'``, ``'binary_crossentropy'``, ``'categorical_crossentropy'``, ``'sparse_categorical_crossentropy'``
+    or a long form such as ``'mean_absolute_error'``), or ``name`` itself if it is already a :class:`Loss`."""
+    if isinstance(name, Loss):
+        return name
+    if isinstance(name, str) and name.lower() in _TABLE:
+        return _TABLE[name.lower()](from_logits=from_logits)
+    raise ValueError(f"unknown loss {name!r}; expected one of {sorted(_TABLE)} or a dlcore.losses.Loss object")
