@@ -1,4 +1,4 @@
-"""Metrics reported by ``fit``/``evaluate``: accuracy in its three flavours, MSE and MAE.
+"""Metrics reported by ``fit``/``evaluate``: accuracy in its three flavours, top-k accuracy, MSE and MAE.
 
 Each metric is ``metric(y_true, y_pred) -> float`` (mean over the batch) with a per-sample
 version in ``PER_SAMPLE`` (what ``fit`` averages, weighted by ``sample_weight`` as Keras does).
@@ -53,6 +53,36 @@ def sparse_categorical_accuracy_per_sample(y_true, y_pred) -> np.ndarray:
     return _per_sample((np.argmax(y_pred, axis=-1) == y_true).astype(np.float64))
 
 
+def _in_top_k(labels: np.ndarray, y_pred: np.ndarray, k: int, name: str) -> np.ndarray:
+    """Whether each integer label's score is among the ``k`` highest of its row of ``y_pred`` ``(..., K)``.
+
+    Ties count in the label's favour, as in Keras' ``ops.in_top_k``: the label is in the top k when fewer
+    than ``k`` classes score strictly higher.
+    """
+    if not (isinstance(k, (int, np.integer)) and k >= 1):
+        raise ValueError(f"{name}: k must be a positive integer, got {k!r}")
+    if labels.shape != y_pred.shape[:-1]:
+        raise ValueError(f"{name}: labels have shape {labels.shape} but y_pred has shape {y_pred.shape}; "
+                         f"expected labels of shape {y_pred.shape[:-1]}")
+    target_score = np.take_along_axis(y_pred, labels.astype(np.int64)[..., None], axis=-1)
+    return np.sum(y_pred > target_score, axis=-1) < k
+
+
+def top_k_categorical_accuracy_per_sample(y_true, y_pred, k: int = 5) -> np.ndarray:
+    """``(batch,)`` 1.0 where ``argmax(y_true)`` (one-hot labels) is among the ``k`` highest scores of ``y_pred``."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    labels = np.argmax(y_true, axis=-1)
+    return _per_sample(_in_top_k(labels, y_pred, k, "top_k_categorical_accuracy").astype(np.float64))
+
+
+def sparse_top_k_categorical_accuracy_per_sample(y_true, y_pred, k: int = 5) -> np.ndarray:
+    """``(batch,)`` 1.0 where the integer label is among the ``k`` highest scores of ``y_pred``, else 0.0."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    return _per_sample(_in_top_k(y_true, y_pred, k, "sparse_top_k_categorical_accuracy").astype(np.float64))
+
+
 def mean_squared_error_per_sample(y_true, y_pred) -> np.ndarray:
     """``(batch,)`` mean of ``(y_true - y_pred)**2`` over each sample's entries."""
     y_true, y_pred = _same_rank(y_true, y_pred)
@@ -80,6 +110,16 @@ def sparse_categorical_accuracy(y_true, y_pred) -> float:
     return float(np.mean(sparse_categorical_accuracy_per_sample(y_true, y_pred)))
 
 
+def top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> float:
+    """Fraction of rows whose one-hot label is among the ``k`` highest scores (Keras' default ``k=5``)."""
+    return float(np.mean(top_k_categorical_accuracy_per_sample(y_true, y_pred, k)))
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> float:
+    """Fraction of rows whose integer label is among the ``k`` highest scores (Keras' default ``k=5``)."""
+    return float(np.mean(sparse_top_k_categorical_accuracy_per_sample(y_true, y_pred, k)))
+
+
 def mean_squared_error(y_true, y_pred) -> float:
     """``mean((y_true - y_pred)**2)``."""
     return float(np.mean(mean_squared_error_per_sample(y_true, y_pred)))
@@ -93,12 +133,16 @@ def mean_absolute_error(y_true, y_pred) -> float:
 PER_SAMPLE: dict[Callable, Callable] = {
     binary_accuracy: binary_accuracy_per_sample, categorical_accuracy: categorical_accuracy_per_sample,
     sparse_categorical_accuracy: sparse_categorical_accuracy_per_sample,
+    top_k_categorical_accuracy: top_k_categorical_accuracy_per_sample,
+    sparse_top_k_categorical_accuracy: sparse_top_k_categorical_accuracy_per_sample,
     mean_squared_error: mean_squared_error_per_sample, mean_absolute_error: mean_absolute_error_per_sample,
 }
 
 _TABLE: dict[str, Callable] = {
     "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
     "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "top_k_categorical_accuracy": top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
     "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
     "mae": mean_absolute_error, "mean_absolute_error": mean_absolute_error,
 }

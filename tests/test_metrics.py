@@ -62,3 +62,36 @@ def test_choice_and_values_match_keras(case):
     assert type(theirs).__name__.lower() == EXPECTED[case].replace("_", "")
     theirs.update_state(y, p)
     assert metrics.get("accuracy", y, p)(y, p) == pytest.approx(float(theirs.result()), rel=1e-6)
+
+
+def test_top_k_by_hand_and_ties_count_in_favour():
+    y_pred = np.array([[0.1, 0.5, 0.4], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]])
+    labels = np.array([2, 2, 0])
+    np.testing.assert_array_equal(metrics.sparse_top_k_categorical_accuracy_per_sample(labels, y_pred, k=2),
+                                  [1.0, 0.0, 1.0])  # row 3: class 0 ties class 1 for second place
+    np.testing.assert_array_equal(metrics.sparse_top_k_categorical_accuracy_per_sample(labels, y_pred, k=1),
+                                  [0.0, 0.0, 0.0])
+    assert metrics.top_k_categorical_accuracy(np.eye(3)[labels], y_pred, k=2) == pytest.approx(2 / 3)
+    assert metrics.get("sparse_top_k_categorical_accuracy")(labels, y_pred) == 1.0  # k=5 >= 3 classes
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        metrics.top_k_categorical_accuracy(np.eye(3)[labels], y_pred, k=0)
+    with pytest.raises(ValueError, match=r"\(2,\).*\(3, 3\)"):
+        metrics.sparse_top_k_categorical_accuracy(labels[:2], y_pred)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_top_k_matches_keras(k):
+    from keras_reference import keras_or_skip
+    keras = keras_or_skip()
+    rng = np.random.default_rng(k)
+    y_pred = rng.normal(size=(40, 8))
+    y_pred[:5, :4] = 0.0  # ties at the top-k boundary
+    labels = rng.integers(0, 8, size=40)
+    for name, y_true in [("sparse_top_k_categorical_accuracy", labels),
+                         ("sparse_top_k_categorical_accuracy", labels[:, None]),
+                         ("top_k_categorical_accuracy", np.eye(8)[labels])]:
+        theirs = keras.ops.convert_to_numpy(getattr(keras.metrics, name)(y_true, y_pred, k=k)).reshape(-1)
+        ours = metrics.PER_SAMPLE[metrics.get(name)](y_true, y_pred, k=k)
+        assert 0 < theirs.sum() < 40 or k == 5
+        np.testing.assert_array_equal(ours, theirs)
+        assert getattr(metrics, name)(y_true, y_pred, k=k) == pytest.approx(theirs.mean())
