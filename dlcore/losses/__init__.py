@@ -6,10 +6,10 @@ Each loss is a callable object: ``loss(y_true, y_pred, sample_weight=None) -> fl
 ``w`` the loss is ``sum(w_i * l_i) / batch`` (Keras' ``"sum_over_batch_size"`` reduction).
 Names, defaults and formulas are Keras 3's (``keras.losses``).
 
-- :mod:`.base`: the :class:`Loss` base class;
-- :mod:`.crossentropy`: binary, categorical and sparse categorical cross-entropy, KL divergence;
-- :mod:`.regression`: mean squared / absolute / squared-logarithmic error, Huber, Poisson;
-- :mod:`.hinge`: the hinge loss.
+- ``base.py``: the :class:`Loss` base class;
+- ``crossentropy.py``: binary, categorical and sparse categorical cross-entropy, KL divergence;
+- ``regression.py``: mean squared / absolute / squared-logarithmic error, Huber, Poisson;
+- ``hinge.py``: the hinge loss.
 """
 
 from __future__ import annotations
