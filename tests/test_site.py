@@ -114,6 +114,12 @@ def test_search_finds_backpropagation(site, browser):
     page, errors, failed = _open(browser, f"{site}/search.html?q=backpropagation")
     page.wait_for_selector("#search-results li", timeout=20_000)
     assert page.locator("#search-results li").count() > 0
+    first = page.locator("#search-results li a").first.get_attribute("href")
+    assert first.startswith("chapters/07_backpropagation"), f"the first hit is {first}, not chapter 7"
+    page.wait_for_selector("#search-results li p.context", timeout=20_000)
+    page.wait_for_timeout(2000)  # the snippets arrive one page fetch at a time
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    assert snippets and not [t for t in snippets if "\\(" in t or "\\[" in t], snippets[:3]
     assert not failed and not errors, (failed, errors)
     page.close()
 
