@@ -11,9 +11,10 @@ var Scorer = {
   score: (result) => {
     const [docname, title, anchor, , score] = result;
     const query = (new URLSearchParams(window.location.search).get("q") || "").trim().toLowerCase();
-    const page = title.split(" > ")[0].toLowerCase();
+    // a page's title comes as "<span class="section-number">7. </span>Backpropagation"
+    const clean = (t) => t.replace(/<[^>]*>/g, "").replace(/^[\d.\s]+/, "").trim().toLowerCase();
     let bonus = 0;
-    if (query && page === query && !anchor) bonus += 100;  // the page is about exactly this
+    if (query && !anchor && title.split(" > ").map(clean).includes(query)) bonus += 100;  // the page is about it
     if (docname.startsWith("chapters/")) bonus += 5;
     return score + bonus;
   },
