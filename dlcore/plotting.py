@@ -14,6 +14,10 @@ PALETTE = {
 }
 #: Order used for classes and line series.
 CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
+#: Ten colours for ten classes (the digits 0-9): Okabe–Ito without its pale yellow, which is barely
+#: visible on white, plus three dark colours of Paul Tol's palettes (indigo, olive, wine).
+DIGIT_COLORS = [*(PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")),
+                "#332288", "#999933", "#882255"]
 
 
 def use_style() -> None:

