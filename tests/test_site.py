@@ -133,14 +133,16 @@ def test_dark_mode_toggle_changes_the_theme(site, browser):
 
 @pytest.mark.parametrize("name", [p for p in PAGES if p.startswith("chapters/")])
 def test_launch_repository_and_download_buttons(site, browser, name):
-    """Binder/Colab open this chapter's notebook; edit/issue/repository buttons and the .ipynb download work."""
+    """Binder/Colab/JupyterLite open this chapter; edit/issue/repository buttons and the .ipynb download work."""
     from colab_config import repository
 
     url, branch = repository()
     repo = url.removeprefix("https://github.com/")
     html = (HTML / f"{name}.html").read_text(encoding="utf-8")
     assert f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{name}.ipynb" in html
-    assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/{name}.ipynb" in html
+    # Colab opens the plain-Markdown copy published to the colab branch (_ext/colab_copies.py, test_colab.py)
+    assert f"https://colab.research.google.com/github/{repo}/blob/colab/{name}.ipynb" in html
+    assert f"../lite/lab/index.html?path={name}.ipynb" in html
     assert f"{url}/edit/{branch}/{name}.ipynb" in html and f"{url}/issues/new" in html
     page, _, _ = _open(browser, f"{site}/{name}.html")
     try:
