@@ -282,6 +282,12 @@ def _loss_data(kind, r):
         return r.integers(0, 4, size=6), _probs(r, (6, 4))
     if kind == "sparse-logits":
         return r.integers(0, 4, size=6), r.normal(scale=3, size=(6, 4))
+    if kind == "positive":  # counts and sizes: msle and poisson
+        return r.uniform(0.1, 3.0, size=(6, 3)), r.uniform(0.1, 3.0, size=(6, 3))
+    if kind == "soft":  # two probability vectors per sample: KL divergence
+        return _probs(r, (6, 4)), _probs(r, (6, 4))
+    if kind == "hinge":  # labels -1/1, scores away from the margin's kink at 1
+        return r.choice([-1.0, 1.0], size=(6, 3)), r.normal(scale=2, size=(6, 3))
     raise ValueError(kind)
 
 
@@ -300,6 +306,12 @@ LOSS_CASES = [  # (id, dlcore name / Keras class, from_logits, data)
      "sparse"),
     ("sparse_categorical_crossentropy-logits", "sparse_categorical_crossentropy", "SparseCategoricalCrossentropy",
      True, "sparse-logits"),
+    ("mae", "mae", "MeanAbsoluteError", False, "regression"),
+    ("huber", "huber", "Huber", False, "regression"),
+    ("msle", "msle", "MeanSquaredLogarithmicError", False, "positive"),
+    ("poisson", "poisson", "Poisson", False, "positive"),
+    ("kld", "kld", "KLDivergence", False, "soft"),
+    ("hinge", "hinge", "Hinge", False, "hinge"),
 ]
 
 
