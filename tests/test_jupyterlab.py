@@ -140,6 +140,20 @@ def _wait_idle(page, timeout: float) -> None:
     }""", timeout=timeout * 1000, polling=500)
 
 
+def _exercise_cell() -> int:
+    """Index of the exercise cell that defines ``neuron_forward`` (exercise 2.1; its check cell follows it)."""
+    nb = json.loads((ROOT / CHAPTER).read_text(encoding="utf-8"))
+    return next(i for i, c in enumerate(nb["cells"])
+                if "exercise" in c["metadata"].get("tags", []) and "def neuron_forward" in "".join(c["source"]))
+
+
+def _answer(page, exercise: int, source: str, timeout: float = 300) -> None:
+    """Type ``source`` into the exercise cell, then run it and its check cell, as a learner does."""
+    page.evaluate("([i, src]) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel"
+                  ".setSource(src)", [exercise, source])
+    _run_cells(page, [exercise, exercise + 1], timeout=timeout)
+
+
 def _cell_text(page, index: int) -> str:
     return page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node.innerText", index)
 
@@ -208,15 +222,11 @@ def test_a_wrong_answer_gets_a_cross_and_the_reference_a_tick(ran_all):
     page = ran_all
     from dlcore.exercises import ch02
 
-    nb = json.loads((ROOT / CHAPTER).read_text(encoding="utf-8"))
-    exercise = next(i for i, c in enumerate(nb["cells"])
-                    if "exercise" in c["metadata"].get("tags", []) and "def neuron_forward" in "".join(c["source"]))
+    exercise = _exercise_cell()
     seen = []
     answers = [(a, "✗", None) for a in WRONG_ANSWERS.values()] + [(inspect.getsource(ch02.neuron_forward), "✓", "✗")]
     for answer, mark, absent in answers:
-        page.evaluate("([i, src]) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel"
-                      ".setSource(src)", [exercise, answer])
-        _run_cells(page, [exercise, exercise + 1])
+        _answer(page, exercise, answer)
         verdict = _cell_text(page, exercise + 1)
         assert mark in verdict, f"expected {mark} after the answer\n{answer}\ngot:\n{verdict[:800]}"
         if absent:
@@ -228,15 +238,11 @@ def test_a_wrong_answer_gets_a_cross_and_the_reference_a_tick(ran_all):
 
 def test_a_hanging_answer_ends_within_the_budget_with_one_message(ran_all):
     page = ran_all
-    nb = json.loads((ROOT / CHAPTER).read_text(encoding="utf-8"))
-    exercise = next(i for i, c in enumerate(nb["cells"])
-                    if "exercise" in c["metadata"].get("tags", []) and "def neuron_forward" in "".join(c["source"]))
+    exercise = _exercise_cell()
     hang = ("def neuron_forward(X, w, b):\n    while True:   # swallows every exception, the time limit's too\n"
             "        try:\n            pass\n        except BaseException:\n            pass\n")
-    page.evaluate("([i, src]) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel"
-                  ".setSource(src)", [exercise, hang])
     started = time.monotonic()
-    _run_cells(page, [exercise, exercise + 1], timeout=240)
+    _answer(page, exercise, hang, timeout=240)
     elapsed = time.monotonic() - started
     verdict = _cell_text(page, exercise + 1)
     assert "time budget" in verdict and "✗" in verdict, verdict[:800]
