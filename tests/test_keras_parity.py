@@ -39,9 +39,7 @@ RTOL, ATOL = 1e-7, 1e-10  # float64 on both sides: differences are summation ord
 # Empty now that keras-models, keras-funcs and keras-layers have landed.
 PENDING: set[str] = set()
 # Differences from Keras that no branch fixes (reported to the lead): strict xfail, so a fix is noticed.
-KNOWN_DIFFERENCES = {
-    "GRU-reset_before": "dlcore's GRU has no reset_after=False (Keras' other GRU variant): TypeError",
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}  # empty since GRU(reset_after=False) landed (layeropts branch)
 
 
 def _marks(id_: str) -> list:
@@ -150,6 +148,8 @@ LAYER_CASES = [
      _x(2, 4, 2)),
     ("LSTM-go_backwards", "LSTM", lambda L: L.LSTM(3, go_backwards=True, return_sequences=True), _x(2, 4, 2)),
     ("GRU-reset_before", "GRU", lambda L: L.GRU(3, reset_after=False), _x(2, 4, 2)),
+    ("GRU-reset_before-backwards-seq", "GRU", lambda L: L.GRU(3, reset_after=False, go_backwards=True,
+                                                              return_sequences=True), _x(2, 5, 3)),
     ("GRU-go_backwards", "GRU", lambda L: L.GRU(3, go_backwards=True), _x(2, 4, 2)),
     ("SimpleRNN-relu", "SimpleRNN", lambda L: L.SimpleRNN(3, activation="relu", go_backwards=True), _x(2, 4, 2)),
 ]
