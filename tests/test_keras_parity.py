@@ -117,6 +117,9 @@ LAYER_CASES = [
     # keras-layers branch
     ("Conv1D", "Conv1D", lambda L: L.Conv1D(4, 3, activation="relu"), _x(2, 7, 3)),
     ("Conv1D-same", "Conv1D", lambda L: L.Conv1D(2, 2, strides=2, padding="same"), _x(2, 7, 3)),
+    ("Conv1D-dilated-causal", "Conv1D", lambda L: L.Conv1D(3, 3, padding="causal", dilation_rate=2,
+                                                          activation="tanh"), _x(2, 9, 2)),
+    ("Conv1D-dilated-same", "Conv1D", lambda L: L.Conv1D(2, 2, padding="same", dilation_rate=3), _x(2, 8, 3)),
     ("MaxPooling1D", "MaxPooling1D", lambda L: L.MaxPooling1D(2), _x(2, 6, 3)),
     ("MaxPool1D-stride", "MaxPool1D", lambda L: L.MaxPool1D(3, strides=2), _x(2, 7, 3)),
     ("AveragePooling1D", "AveragePooling1D", lambda L: L.AveragePooling1D(2), _x(2, 6, 3)),
