@@ -142,6 +142,8 @@ LAYER_CASES = [
     ("LeakyReLU-slope", "LeakyReLU", lambda L: L.LeakyReLU(negative_slope=0.1), _x(4, 5)),
     ("Rescaling", "Rescaling", lambda L: L.Rescaling(1 / 16, offset=-0.5), _x(2, 4, 4, 1)),
     ("UpSampling2D", "UpSampling2D", lambda L: L.UpSampling2D(2), _x(2, 3, 3, 2)),
+    ("UpSampling2D-bilinear", "UpSampling2D", lambda L: L.UpSampling2D((2, 3), interpolation="bilinear"),
+     _x(2, 3, 4, 2)),
     ("ZeroPadding2D", "ZeroPadding2D", lambda L: L.ZeroPadding2D(1), _x(2, 3, 3, 2)),
     ("ZeroPadding2D-asym", "ZeroPadding2D", lambda L: L.ZeroPadding2D(((1, 0), (2, 1))), _x(2, 3, 3, 2)),
     ("Conv2DTranspose", "Conv2DTranspose", lambda L: L.Conv2DTranspose(2, 3, strides=2, padding="same"),
