@@ -202,3 +202,14 @@ def test_functional_branches_carry_the_mask_to_both_paths():
     model = Model(inputs, Dense(1)(h))
     alone = np.concatenate([model.predict(np.array([s])) for s in SEQS])
     np.testing.assert_allclose(model.predict(padded(SEQS)), alone, rtol=1e-12, atol=1e-12)
+
+
+def test_input_accepts_free_sizes_for_variable_length_sequences():
+    assert Input((None,)).shape == (None,) and Input((None, 3)).shape == (None, 3)
+    for bad in ((0,), (-2, 3), (2.5,)):
+        with pytest.raises(ValueError, match="positive ints or None"):
+            Input(bad)
+    model = Sequential([Input((None, 3)), LSTM(2)])
+    assert model.predict(np.ones((2, 4, 3))).shape == model.predict(np.ones((2, 7, 3))).shape == (2, 2)
+    with pytest.raises(ValueError, match="declared input shape"):
+        model.predict(np.ones((2, 4, 5)))
