@@ -41,6 +41,9 @@ PENDING: set[str] = set()
 # Differences from Keras that no branch fixes (reported to the lead): strict xfail, so a fix is noticed.
 KNOWN_DIFFERENCES = {
     "GRU-reset_before": "dlcore's GRU has no reset_after=False (Keras' other GRU variant): TypeError",
+    "masked-sequence-output-loss": "Keras also masks the LOSS when the model's output carries a mask (padded steps "
+                                   "of a return_sequences output weigh 0, the rest total/valid); dlcore's loss "
+                                   "ignores the output mask",
 }
 
 
@@ -488,6 +491,10 @@ FIT_CASES += [  # padding masks: Embedding(mask_zero=True) / Masking -> recurren
     ("masking-lstm-seq-pooling", lambda L: [L.Masking(), L.LSTM(4, return_sequences=True),
                                             L.GlobalAveragePooling1D(), L.Dense(1)],
      _padded_series, lambda O: dict(optimizer=O.Adam(learning_rate=0.01), loss="mse"), dict(epochs=3, batch_size=10)),
+    ("masked-sequence-output-loss", lambda L: [L.Embedding(9, 4, mask_zero=True), L.LSTM(3, return_sequences=True),
+                                               L.TimeDistributed(L.Dense(1))],
+     lambda: (_padded_ids()[0], rng(14).normal(size=(48, 7, 1))),
+     lambda O: dict(optimizer=O.SGD(learning_rate=0.1), loss="mse"), dict(epochs=2, batch_size=16)),
 ]
 
 
