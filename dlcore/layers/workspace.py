@@ -15,7 +15,7 @@ import numpy as np
 
 
 class Workspace:
-    """Scratch arrays a layer reuses from call to call (the im2col matrix, padded images).
+    """Scratch arrays a layer reuses from call to call (the im2col matrix, padded images, LSTM gates).
 
     Allocating a fresh multi-megabyte array at every call costs more than the copy that fills
     it (the operating system zeroes each new page). Arrays handed to the caller are never
