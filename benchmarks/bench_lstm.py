@@ -7,6 +7,10 @@ T=50, batch 32, input 32, hidden 64, ``return_sequences=False``; the backward pa
     BENCH_THREADS=2 python benchmarks/bench_lstm.py
 
 Without torch installed only the dlcore times are printed. ``--all`` also times GRU and SimpleRNN.
+Target (dlcore / torch): LSTM <= 2.0. About half of dlcore's time is matrix products that torch
+does too (the input projection, 50 small recurrent GEMMs each way, the weight gradients); the
+rest is ~15 small numpy calls per time step, each a few microseconds of overhead that torch's
+fused C++ kernels do not pay. Measured ratios on a shared 2-core machine: 1.6-1.8.
 """
 
 from __future__ import annotations

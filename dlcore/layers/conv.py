@@ -7,7 +7,8 @@ import numpy as np
 from .. import activations, initializers, regularizers
 from .base import Layer
 from .dense import weight_penalty
-from .im2col import Workspace, col2im, conv_output_length, im2col
+from .im2col import col2im, conv_output_length, im2col
+from .workspace import Workspace
 
 PADDINGS = ("valid", "same")
 # Up to this many input channels, im2col uses the transposed layout (long contiguous copies; see im2col).

@@ -30,6 +30,7 @@ from .recurrent_ops import (
     recurrent_kernel_grad,
     recurrent_matmul,
 )
+from .workspace import Workspace
 
 
 class LSTM(Recurrent):
@@ -77,6 +78,7 @@ class LSTM(Recurrent):
                          zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
         activations.get(activation), activations.get(recurrent_activation)  # fail now on a typo
         self.activation, self.recurrent_activation = activation, recurrent_activation
+        self.workspace = Workspace()  # the megabyte-sized internal arrays, reused from call to call
 
     def _initial_bias(self, dtype):
         bias = np.zeros(4 * self.units, dtype=dtype)
@@ -107,7 +109,9 @@ class LSTM(Recurrent):
         # sigmoid(z) = 0.5 + 0.5 * tanh(z / 2): halve the o, i, f columns once, then one tanh per step
         scale = np.ones(4 * n, dtype=dt)
         scale[:3 * n] = 0.5 if fast else 1.0
-        shift = 1 - scale
+        # as (batch, 4 units) arrays: a same-shape ufunc runs ~1.7x faster than a broadcast one
+        scale_rows = np.tile(scale, (batch, 1))
+        shift_rows = 1 - scale_rows
         # np.take keeps the result C-contiguous (fancy indexing [:, cols] returns a Fortran-ordered
         # array, which makes every per-step GEMM about twice as slow)
         w = np.take(self.param("kernel", dt), cols, axis=1)
@@ -119,7 +123,7 @@ class LSTM(Recurrent):
         act, rec_act = activations.get(self.activation), activations.get(self.recurrent_activation)
         hbuf = np.zeros((n_t + 1, batch, n), dtype=dt)  # hbuf[0] = h_0 = 0
         cbuf = np.zeros((n_t + 1, batch, n), dtype=dt)
-        tanh_c = np.empty((n_t, batch, n), dtype=dt)  # activation(c_t)
+        tanh_c = self.workspace.get("tanh_c", (n_t, batch, n), dt)  # activation(c_t)
         z = np.empty((batch, 4 * n), dtype=dt)
         ig = np.empty((batch, n), dtype=dt)
         step_mask = self._step_mask
@@ -130,8 +134,8 @@ class LSTM(Recurrent):
                 a += z
             if fast:
                 np.tanh(a, out=a)
-                a *= scale  # 0.5 + 0.5 tanh for o, i, f; identity for the candidate
-                a += shift
+                a *= scale_rows  # 0.5 + 0.5 tanh for o, i, f; identity for the candidate
+                a += shift_rows
             else:
                 pre[t] = a
                 a[:, :3 * n], a[:, 3 * n:] = rec_act(a[:, :3 * n]), act(a[:, 3 * n:])
@@ -154,11 +158,15 @@ class LSTM(Recurrent):
     def _derivatives(self, acts, pre, cbuf, tanh_c):
         """Local derivatives for all steps: of the o, i, f gates, of the candidate g, and of activation(c)."""
         n = self.units
-        if pre is None:  # sigmoid and tanh: from their outputs alone
-            dsig = np.subtract(1, acts[..., :3 * n])
-            dsig *= acts[..., :3 * n]
-            g = acts[..., 3 * n:]
-            return dsig, 1 - g * g, 1 - tanh_c * tanh_c
+        if pre is None:  # sigmoid' = s (1 - s) and tanh' = 1 - tanh^2: from the outputs alone
+            sig, g, buf = acts[..., :3 * n], acts[..., 3 * n:], self.workspace.get
+            dsig = np.subtract(1, sig, out=buf("dsig", sig.shape, sig.dtype))
+            dsig *= sig
+            dg = np.multiply(g, g, out=buf("dg", g.shape, g.dtype))
+            np.subtract(1, dg, out=dg)
+            dact_c = np.multiply(tanh_c, tanh_c, out=buf("dact_c", tanh_c.shape, tanh_c.dtype))
+            np.subtract(1, dact_c, out=dact_c)
+            return dsig, dg, dact_c
         ones = np.ones_like(pre)  # "linear" returns these ones themselves: one slice per derivative
         rec, act = self.recurrent_activation, self.activation
         return (activations.backward(rec, pre[..., :3 * n], acts[..., :3 * n], ones[..., :3 * n]),
@@ -172,17 +180,18 @@ class LSTM(Recurrent):
         in_masks, rec_masks = self._masks()
         o, i, f, g = (acts[..., k * n:(k + 1) * n] for k in range(4))
         # Everything that does not depend on the incoming gradient, for all steps at once
-        # (written into preallocated arrays: fewer passes over memory, no temporaries):
+        # (written into reused arrays: fewer passes over memory, no temporaries, no page faults):
         #   dz_o = dh * q,  q = act(c) o';      dc += dh * k,  k = o act'(c)
         #   [dz_i, dz_f, dz_c] = dc * p,  p = [g i',  c_{t-1} f',  i g']
         dsig, dg, k = self._derivatives(acts, pre, cbuf, tanh_c)
-        q = np.multiply(tanh_c, dsig[..., :n])
+        buf = self.workspace.get
+        q = np.multiply(tanh_c, dsig[..., :n], out=buf("q", tanh_c.shape, dt))
         k *= o
-        p = np.empty((n_t, batch, 3, n), dtype=dt)
+        p = buf("p", (n_t, batch, 3, n), dt)
         np.multiply(g, dsig[..., n:2 * n], out=p[:, :, 0])
         np.multiply(cbuf[:-1], dsig[..., 2 * n:], out=p[:, :, 1])
         np.multiply(i, dg, out=p[:, :, 2])
-        dz = np.empty((n_t, batch, 4 * n), dtype=dt)  # dL/d(pre-activation), internal gate order
+        dz = buf("dz", (n_t, batch, 4 * n), dt)  # dL/d(pre-activation), internal gate order
         dz4 = dz.reshape(n_t, batch, 4, n)
         dc = np.zeros((batch, n), dtype=dt)
         if self._final_state_grads:  # return_state: the gradient of c_T

@@ -12,7 +12,8 @@ import numpy as np
 
 from .base import Layer
 from .conv import as_pair, check_padding
-from .im2col import Workspace, conv_output_length
+from .im2col import conv_output_length
+from .workspace import Workspace
 
 
 class _Pool2D(Layer):
