@@ -112,8 +112,7 @@ def as_metric(metric) -> Metric:
     if isinstance(metric, type) and issubclass(metric, Metric):
         return metric()
     if callable(metric):
-        name = snake_case(getattr(metric, "__name__", type(metric).__name__))
-        return MeanMetricWrapper(PER_SAMPLE.get(metric, metric), name=name)
+        return MeanMetricWrapper(metric, name=snake_case(getattr(metric, "__name__", type(metric).__name__)))
     raise ValueError(f"a metric must be a name, a function or a dlcore.metrics.Metric, got {metric!r}")
 
 

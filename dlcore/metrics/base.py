@@ -101,7 +101,8 @@ class MeanMetricWrapper(Metric):
     ----------
     fn : callable
         ``fn(y_true, y_pred, **kwargs)`` returning one value per sample ``(batch,)`` (or per entry
-        ``(batch, ...)``, averaged per sample), or a single float for the whole batch.
+        ``(batch, ...)``, averaged per sample), or a single float for the whole batch. For dlcore's
+        functions (``binary_accuracy``, ``mean_squared_error``, ...) their per-sample versions are used.
     name : str, optional
         Defaults to ``fn``'s name.
     **kwargs
@@ -109,15 +110,16 @@ class MeanMetricWrapper(Metric):
     """
 
     def __init__(self, fn: Callable, name: str | None = None, dtype=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
-        self.fn, self._fn_kwargs = fn, kwargs
+        from . import PER_SAMPLE  # dlcore's batch-mean functions: their per-sample twins make the mean
+        super().__init__(name=name or snake_case(getattr(fn, "__name__", "mean_metric_wrapper")), dtype=dtype)
+        self.fn, self._values, self._fn_kwargs = fn, PER_SAMPLE.get(fn, fn), kwargs
         self.reset_state()
 
     def reset_state(self) -> None:
         self.total, self.count = 0.0, 0.0
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        values = per_sample_values(self.fn(y_true, y_pred, **self._fn_kwargs), len(y_pred))
+        values = per_sample_values(self._values(y_true, y_pred, **self._fn_kwargs), len(y_pred))
         if sample_weight is None:
             weights = np.ones(len(values))
         else:
