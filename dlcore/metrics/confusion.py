@@ -72,7 +72,7 @@ class Precision(_ThresholdedRatio):
     ----------
     thresholds : float or list of floats in [0, 1], optional
         An output is a positive prediction when ``y_pred > threshold``. Default 0.5; with a list,
-        :meth:`result` returns one precision per threshold.
+        ``result()`` returns one precision per threshold.
     top_k : int, optional
         Only the ``k`` highest outputs of each row count as positive predictions (with no
         ``thresholds``: all of them, whatever their value).

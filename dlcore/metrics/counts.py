@@ -76,8 +76,8 @@ def keep_top_k(y_pred: np.ndarray, k: int, name: str) -> np.ndarray:
 def confusion_counts(y_true, y_pred, weights, thresholds, evenly: bool = False, multi_label: bool = False):
     """``(tp, fp, tn, fn)`` at each threshold: shape ``(T,)``, or ``(T, labels)`` with ``multi_label``.
 
-    ``y_true``, ``y_pred`` and ``weights`` have the same shape (see :func:`check_inputs`). ``evenly``:
-    the thresholds are evenly spaced in [0, 1] (see :func:`evenly_spaced`), so buckets count faster.
+    ``y_true``, ``y_pred`` and ``weights`` have the same shape (see ``check_inputs``). ``evenly``:
+    the thresholds are evenly spaced in [0, 1] (see ``evenly_spaced``), so buckets count faster.
     """
     thresholds = np.asarray(thresholds, dtype=np.float64)
     if multi_label:
