@@ -42,7 +42,9 @@ RTOL, ATOL = 1e-7, 1e-10  # float64 on both sides: differences are summation ord
 PENDING: set[str] = set()
 # Differences from Keras that no branch fixes (reported to the lead): strict xfail, so a fix is noticed.
 KNOWN_DIFFERENCES = {
-    "GRU-reset_before": "dlcore's GRU has no reset_after=False (Keras' other GRU variant): TypeError",
+    "masked-sequence-output-loss": "Keras also masks the LOSS when the model's output carries a mask (padded steps "
+                                   "of a return_sequences output weigh 0, the rest total/valid); dlcore's loss "
+                                   "ignores the output mask",
 }
 
 
@@ -84,6 +86,16 @@ def _ids(*shape, high=7):
     return lambda r: r.integers(0, high, size=shape)
 
 
+def _padded_steps(*shape):
+    """Random sequences with all-zero steps (what ``Masking`` skips): the last two of sample 0, step 1 of sample 1."""
+    def make(r):
+        x = r.normal(size=shape)
+        x[0, -2:] = 0.0
+        x[1, 1] = 0.0
+        return x
+    return make
+
+
 LAYER_CASES = [
     ("Dense", "Dense", lambda L: L.Dense(3), _x(4, 5)),
     ("Dense-relu", "Dense", lambda L: L.Dense(3, activation="relu"), _x(4, 5)),
@@ -121,6 +133,9 @@ LAYER_CASES = [
     # keras-layers branch
     ("Conv1D", "Conv1D", lambda L: L.Conv1D(4, 3, activation="relu"), _x(2, 7, 3)),
     ("Conv1D-same", "Conv1D", lambda L: L.Conv1D(2, 2, strides=2, padding="same"), _x(2, 7, 3)),
+    ("Conv1D-dilated-causal", "Conv1D", lambda L: L.Conv1D(3, 3, padding="causal", dilation_rate=2,
+                                                          activation="tanh"), _x(2, 9, 2)),
+    ("Conv1D-dilated-same", "Conv1D", lambda L: L.Conv1D(2, 2, padding="same", dilation_rate=3), _x(2, 8, 3)),
     ("MaxPooling1D", "MaxPooling1D", lambda L: L.MaxPooling1D(2), _x(2, 6, 3)),
     ("MaxPool1D-stride", "MaxPool1D", lambda L: L.MaxPool1D(3, strides=2), _x(2, 7, 3)),
     ("AveragePooling1D", "AveragePooling1D", lambda L: L.AveragePooling1D(2), _x(2, 6, 3)),
@@ -143,6 +158,8 @@ LAYER_CASES = [
     ("LeakyReLU-slope", "LeakyReLU", lambda L: L.LeakyReLU(negative_slope=0.1), _x(4, 5)),
     ("Rescaling", "Rescaling", lambda L: L.Rescaling(1 / 16, offset=-0.5), _x(2, 4, 4, 1)),
     ("UpSampling2D", "UpSampling2D", lambda L: L.UpSampling2D(2), _x(2, 3, 3, 2)),
+    ("UpSampling2D-bilinear", "UpSampling2D", lambda L: L.UpSampling2D((2, 3), interpolation="bilinear"),
+     _x(2, 3, 4, 2)),
     ("ZeroPadding2D", "ZeroPadding2D", lambda L: L.ZeroPadding2D(1), _x(2, 3, 3, 2)),
     ("ZeroPadding2D-asym", "ZeroPadding2D", lambda L: L.ZeroPadding2D(((1, 0), (2, 1))), _x(2, 3, 3, 2)),
     ("Conv2DTranspose", "Conv2DTranspose", lambda L: L.Conv2DTranspose(2, 3, strides=2, padding="same"),
@@ -152,8 +169,13 @@ LAYER_CASES = [
      _x(2, 4, 2)),
     ("LSTM-go_backwards", "LSTM", lambda L: L.LSTM(3, go_backwards=True, return_sequences=True), _x(2, 4, 2)),
     ("GRU-reset_before", "GRU", lambda L: L.GRU(3, reset_after=False), _x(2, 4, 2)),
+    ("GRU-reset_before-backwards-seq", "GRU", lambda L: L.GRU(3, reset_after=False, go_backwards=True,
+                                                              return_sequences=True), _x(2, 5, 3)),
     ("GRU-go_backwards", "GRU", lambda L: L.GRU(3, go_backwards=True), _x(2, 4, 2)),
     ("SimpleRNN-relu", "SimpleRNN", lambda L: L.SimpleRNN(3, activation="relu", go_backwards=True), _x(2, 4, 2)),
+    ("Masking", "Masking", lambda L: L.Masking(), _padded_steps(3, 5, 2)),
+    ("Masking-value", "Masking", lambda L: L.Masking(mask_value=0.5),
+     lambda r: np.where(r.random((2, 4, 1)) < 0.4, 0.5, r.normal(size=(2, 4, 3)))),
 ]
 TRAINING_CASES = {"BatchNormalization", "BatchNormalization-conv"}  # compared in training mode too
 
@@ -545,6 +567,51 @@ def metrics_of(O):
     return keras.metrics if O is keras.optimizers else dl_metrics
 
 
+def _padded_ids(n=48, length=7, vocab=9, seed=12):
+    """Id sequences of random lengths 1..length, zero-padded at the end (0 is the padding id), and binary labels:
+    whether the sequence holds more ids above vocab / 2 than below."""
+    r = rng(seed)
+    x = np.zeros((n, length), dtype=np.int64)
+    for i, size in enumerate(r.integers(1, length + 1, size=n)):
+        x[i, :size] = r.integers(1, vocab, size=size)
+    above = ((x > vocab // 2) & (x > 0)).sum(axis=1)
+    below = ((x <= vocab // 2) & (x > 0)).sum(axis=1)
+    return x, (above > below).astype(float)[:, None]
+
+
+def _padded_series(n=40, length=6, seed=13):
+    """Float sequences of 2 features and random lengths, zero-padded before them; target: mean of feature 0."""
+    r = rng(seed)
+    x = np.zeros((n, length, 2))
+    for i, size in enumerate(r.integers(1, length + 1, size=n)):
+        x[i, length - size:] = r.normal(size=(size, 2))
+    real = np.any(x != 0, axis=-1)
+    return x, (x[..., 0].sum(axis=1) / real.sum(axis=1))[:, None]
+
+
+FIT_CASES += [  # padding masks: Embedding(mask_zero=True) / Masking -> recurrent layers and GlobalAveragePooling1D
+    ("masked-embedding-lstm", lambda L: [L.Embedding(9, 4, mask_zero=True), L.LSTM(5),
+                                         L.Dense(1, activation="sigmoid")],
+     _padded_ids, lambda O: dict(optimizer=O.Adam(learning_rate=0.02), loss="binary_crossentropy",
+                                 metrics=["accuracy"]), dict(epochs=3, batch_size=16)),
+    ("masked-embedding-bidirectional-gru", lambda L: [L.Embedding(9, 4, mask_zero=True), L.Bidirectional(L.GRU(3)),
+                                                      L.Dense(1, activation="sigmoid")],
+     _padded_ids, lambda O: dict(optimizer=O.RMSprop(learning_rate=0.01), loss="binary_crossentropy"),
+     dict(epochs=3, batch_size=16)),
+    ("masked-embedding-seq-pooling", lambda L: [L.Embedding(9, 4, mask_zero=True),
+                                                L.SimpleRNN(4, return_sequences=True), L.Dense(3, activation="tanh"),
+                                                L.GlobalAveragePooling1D(), L.Dense(1)],
+     _padded_ids, lambda O: dict(optimizer=O.SGD(learning_rate=0.1), loss="mse"), dict(epochs=3, batch_size=12)),
+    ("masking-lstm-seq-pooling", lambda L: [L.Masking(), L.LSTM(4, return_sequences=True),
+                                            L.GlobalAveragePooling1D(), L.Dense(1)],
+     _padded_series, lambda O: dict(optimizer=O.Adam(learning_rate=0.01), loss="mse"), dict(epochs=3, batch_size=10)),
+    ("masked-sequence-output-loss", lambda L: [L.Embedding(9, 4, mask_zero=True), L.LSTM(3, return_sequences=True),
+                                               L.TimeDistributed(L.Dense(1))],
+     lambda: (_padded_ids()[0], rng(14).normal(size=(48, 7, 1))),
+     lambda O: dict(optimizer=O.SGD(learning_rate=0.1), loss="mse"), dict(epochs=2, batch_size=16)),
+]
+
+
 def reg(L, factor):
     """An L2 penalty, from the library that builds the layer."""
     return (keras.regularizers if L is keras.layers else dlcore.regularizers).L2(factor)
@@ -586,6 +653,40 @@ def test_fit_history_matches_keras(case_id, build, data, compile_kw, fit_kw, cal
     for kw, dw in zip(kmodel.get_weights(), [w for layer in dmodel.layers for w in kr.dlcore_state(layer).values()]):
         close(dw, kw, f"{case_id}: weights after fit", rtol=1e-7, atol=1e-9)
     close(dmodel.predict(x), kr.numpy(kmodel.predict(x, verbose=0)), f"{case_id}: predict after fit", rtol=1e-7)
+
+
+def test_functional_masked_branches_match_keras():
+    """A padding mask through a functional model with branches and merges: Embedding(mask_zero=True) feeds
+    an LSTM and a GRU (both use the mask), Concatenate and Add merge it, GlobalAveragePooling1D averages only
+    the real steps. Outputs and one training step agree with Keras."""
+    x, y = _padded_ids(n=12)
+
+    def build(L, Input):
+        layers = [L.Embedding(9, 4, mask_zero=True), L.LSTM(3, return_sequences=True),
+                  L.GRU(2, return_sequences=True), L.Concatenate(), L.Dense(5), L.Add(), L.GlobalAveragePooling1D(),
+                  L.Dense(1, activation="sigmoid")]
+        emb, lstm, gru, concat, dense, add, pool, out = layers
+        inputs = Input(shape=(x.shape[1],))
+        e = emb(inputs)
+        h = concat([lstm(e), gru(e)])
+        return inputs, out(pool(add([dense(h), h]))), layers
+
+    k_in, k_out, k_layers = build(keras.layers, keras.Input)
+    kmodel = keras.Model(k_in, k_out)
+    dlcore.set_seed(0)
+    d_in, d_out, d_layers = build(dl_layers, dl_layers.Input)
+    dmodel = dlcore.Model(d_in, d_out)
+    d_layers[0].dtype = np.dtype(np.float64)
+    d_layers[0].build((None, x.shape[1]), dtype=np.float64)
+    for kl, dl in zip(k_layers, d_layers):
+        kr.copy_weights(kl, dl)
+    close(dmodel.predict(x), kr.numpy(kmodel.predict(x, verbose=0)), "masked functional model: predict")
+    for model, O in ((kmodel, keras.optimizers), (dmodel, dl_optimizers)):
+        model.compile(optimizer=O.SGD(learning_rate=0.5), loss="binary_crossentropy")
+    kh = kmodel.fit(x, y, batch_size=len(x), shuffle=False, verbose=0).history
+    dh = dmodel.fit(x, y, batch_size=len(x), shuffle=False, verbose=0).history
+    close(dh["loss"], kh["loss"], "masked functional model: loss")
+    close(dmodel.predict(x), kr.numpy(kmodel.predict(x, verbose=0)), "masked functional model: predict after a step")
 
 
 # ============================================================================ every Keras name is covered

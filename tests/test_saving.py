@@ -6,9 +6,11 @@ import pytest
 import dlcore
 from dlcore import saving
 from dlcore.layers import (
+    GRU,
     LSTM,
     Add,
     BatchNormalization,
+    Conv1D,
     Conv2D,
     Dense,
     Dropout,
@@ -17,6 +19,7 @@ from dlcore.layers import (
     GlobalAveragePooling1D,
     Input,
     MaxPool2D,
+    UpSampling2D,
 )
 from dlcore.models import Model, Sequential, load_model
 
@@ -35,6 +38,11 @@ def _trained(model, x, y, loss="mse"):
     lambda: (Sequential([Input(shape=(6, 6, 1)), Conv2D(2, 3, padding="same", activation="relu"), MaxPool2D(),
                          Flatten(), Dense(1)]), (6, 6, 1)),
     lambda: (Sequential([Input(shape=(5, 2)), LSTM(3), Dense(1)]), (5, 2)),
+    # options that change the weights' shapes or the computation must come back from the config
+    lambda: (Sequential([Input(shape=(9, 2)), Conv1D(3, 3, padding="causal", dilation_rate=2),
+                         GRU(3, reset_after=False), Dense(1)]), (9, 2)),
+    lambda: (Sequential([Input(shape=(3, 3, 1)), UpSampling2D(2, interpolation="bilinear"), Conv2D(1, 3),
+                         Flatten(), Dense(1)]), (3, 3, 1)),
 ])
 def test_sequential_round_trip_gives_identical_predictions(tmp_path, build):
     model, shape = build()

@@ -8,6 +8,7 @@
 - ``Dropout`` (dropout.py): any shape → the same shape
 - ``BatchNormalization``, ``LayerNormalization`` (normalization.py): the same shape
 - ``Embedding`` (embedding.py): integer ``(n, T)`` → ``(n, T, dim)``
+- ``Masking`` (masking.py): ``(n, T, F)`` → the same; marks all-``mask_value`` steps as padding
 - ``SimpleRNN``, ``LSTM``, ``GRU`` (simple_rnn.py, lstm.py, gru.py): ``(n, T, F)`` → ``(n, units)`` or ``(n, T, units)``
 - ``MultiHeadAttention`` (attention.py), ``TransformerBlock`` (transformer.py): ``(n, T, F)`` → ``(n, T, F)``
 - ``Add``, ``Concatenate`` (merge.py): a list of arrays → one array (functional models' skip connections)
@@ -37,6 +38,7 @@ from .gru import GRU
 from .input import Input
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
+from .masking import Masking
 from .merge import Add, Concatenate
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, AvgPool2D, MaxPool2D, MaxPooling2D
@@ -57,7 +59,7 @@ __all__ = ["GRU", "LSTM", "Activation", "Add", "Concatenate", "KerasTensor",
            "BatchNormalization", "Bidirectional", "Conv1D", "Conv2D", "Conv2DTranspose", "Dense", "Dropout",
            "Embedding", "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D",
            "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-           "Input", "Layer", "LayerNormalization", "LeakyReLU", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
+           "Input", "Layer", "LayerNormalization", "LeakyReLU", "Masking", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
            "MaxPooling2D", "MultiHeadAttention", "Normalization", "RepeatVector", "Rescaling", "Reshape",
            "SimpleRNN", "TimeDistributed", "TransformerBlock", "UpSampling2D", "ZeroPadding2D",
            "scaled_dot_product_attention"]

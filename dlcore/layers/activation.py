@@ -16,6 +16,8 @@ class Activation(Layer):
         ``'leaky_relu'``, ``'softmax'``, ``'linear'``).
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, activation: str, input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         activations.get(activation)  # unknown names fail here, with the list of known ones

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..initializers import glorot_uniform
-from ..tape import record
 from .base import Layer
 
 
@@ -95,6 +94,8 @@ class MultiHeadAttention(Layer):
     attention_scores : ndarray, shape (batch, H, T, T)
         The attention weights of the last forward (row ``t`` = how query ``t`` spreads over the keys).
     """
+
+    supports_masking = True  # passes a padding mask on (Keras)
 
     def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, output_shape=None,
                  use_bias: bool = True, input_shape=None, name: str | None = None):
@@ -220,11 +221,6 @@ class MultiHeadAttention(Layer):
                 self.grads[f"{part}_bias"] = d2.sum(axis=0).reshape(w.shape[1:])
             dx2 += d2 @ w.reshape(f, -1).T
         return dx2.reshape(b, t, f)
-
-    def __call__(self, x, training=False, mask=None, causal=False):
-        out = self.forward(x, training=training, mask=mask, causal=causal)
-        record(self, x, out)
-        return out
 
     def get_config(self):
         return {"name": self.name, "num_heads": self.num_heads, "key_dim": self.key_dim,

@@ -8,10 +8,16 @@ Weights are created by ``build`` from the first input's shape and dtype, and rea
 Calling a layer on an :class:`~dlcore.layers.Input` (or on the result of such a call) does not
 compute anything: it returns a :class:`KerasTensor` that records the call, from which
 ``Model(inputs, outputs)`` builds a functional model, as in Keras.
+
+Masks (Keras' padding masks, ``(batch, time)`` of bool, True = real step) travel alongside the data
+inside a model: :meth:`Layer.forward_masked` hands a layer the mask if its ``forward`` takes ``mask=``
+and returns :meth:`Layer.compute_mask`, the mask for the next layer.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 from collections import defaultdict
 
@@ -66,6 +72,12 @@ class KerasTensor:
         return f"<KerasTensor shape={self.shape}, name={self.layer.name}>"
 
 
+@functools.cache
+def _forward_takes_mask(cls: type) -> bool:
+    """Whether ``cls.forward`` has a ``mask`` parameter (inspected once per class)."""
+    return "mask" in inspect.signature(cls.forward).parameters
+
+
 def is_symbolic(x) -> bool:
     """Whether ``x`` (or, for a list, any item) is an ``Input`` or a ``KerasTensor``."""
     items = x if isinstance(x, (list, tuple)) else [x]
@@ -101,7 +113,13 @@ class Layer:
         while backpropagating: nothing needs the gradient with respect to the data, and skipping
         it saves a matrix product per step (PyTorch skips it too: data does not require grad).
         Layers that honour it return ``None`` then.
+    supports_masking : bool
+        Whether the layer passes a padding mask on to the next layer (Keras' attribute): True for
+        layers that keep the time axis step by step (``Dense``, ``Dropout``, ``Activation``, ...).
+        A layer without it ends the mask, as in Keras (``Flatten``, ``Conv1D``, ...).
     """
+
+    supports_masking = False
 
     def __init__(self, input_shape: tuple[int, ...] | None = None, name: str | None = None):
         base = _snake(type(self).__name__)
@@ -157,10 +175,37 @@ class Layer:
         """Given ``dL/d(output)``, fill ``grads`` and return ``dL/d(input)``."""
         raise NotImplementedError
 
-    def __call__(self, x, training: bool = False) -> np.ndarray:
+    # ----- masks: which time steps are real (Keras' masking) ----------------------------
+    def compute_mask(self, inputs, mask=None):
+        """The mask for the next layer, given this layer's ``inputs`` and their ``mask`` (Keras' name).
+
+        Default: ``mask`` unchanged if ``supports_masking``, else None. Layers that make a mask
+        (``Embedding(mask_zero=True)``, ``Masking``) or end one (a recurrent layer without
+        ``return_sequences``) override it.
+        """
+        return mask if self.supports_masking else None
+
+    def forward_masked(self, x, mask, training: bool = False):
+        """``forward(x)`` for a model's loop: returns ``(output, mask for the next layer)``.
+
+        ``mask`` is passed to ``forward`` only if it takes ``mask=`` (recurrent layers, global average
+        pooling, attention); the mask itself gets no gradient. Keras does the same in ``Layer.__call__``.
+        """
+        if mask is not None and _forward_takes_mask(type(self)):
+            out = self.forward(x, training=training, mask=mask)
+        else:
+            out = self.forward(x, training=training)
+        return out, self.compute_mask(x, mask)
+
+    def __call__(self, x, training: bool = False, **kwargs) -> np.ndarray:
+        """``forward(x)``; keywords such as ``mask=`` go to ``forward``. On an ``Input`` it records the call."""
         if is_symbolic(x):
+            if kwargs:
+                raise ValueError(f"{self.describe()}: keyword arguments ({', '.join(kwargs)}) cannot be recorded in "
+                                 "a functional model; masks from Embedding(mask_zero=True) or Masking are passed "
+                                 "on automatically")
             return self._call_symbolic(x)
-        out = self.forward(x, training=self.training_mode(training))
+        out = self.forward(x, training=self.training_mode(training), **kwargs)
         record(self, x, out)  # a subclassed Model backpropagates through the calls it recorded
         return out
 

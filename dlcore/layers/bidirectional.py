@@ -11,7 +11,6 @@ import copy
 
 import numpy as np
 
-from ..tape import record
 from .base import Layer
 from .recurrent import Recurrent
 
@@ -35,6 +34,8 @@ class Bidirectional(Layer):
     backward_layer : Recurrent, optional
         The layer reading backwards; by default a copy of ``layer`` with fresh weights.
     """
+
+    supports_masking = True  # passes a padding mask on (Keras)
 
     def __init__(self, layer: Recurrent, merge_mode: str = "concat", backward_layer: Recurrent | None = None,
                  input_shape=None, name: str | None = None):
@@ -100,10 +101,9 @@ class Bidirectional(Layer):
             self.grads.update({f"{prefix}_{k}": g for k, g in lay.grads.items()})
         return dx
 
-    def __call__(self, x, training=False, mask=None):
-        out = self.forward(x, training=training, mask=mask)
-        record(self, x, out)
-        return out
+    def compute_mask(self, inputs, mask=None):
+        """As the wrapped layer: the mask goes on with ``return_sequences``, else it ends here."""
+        return mask if self.forward_layer.return_sequences else None
 
     def get_config(self):
         return {"name": self.name, "layer": self.forward_layer.get_config(), "merge_mode": self.merge_mode}

@@ -67,11 +67,16 @@ class Conv2D(Layer):
         Whether to add ``bias``.
     kernel_regularizer, bias_regularizer : Regularizer or str, optional
         Penalties added to the loss (see :mod:`dlcore.regularizers`).
+    dilation_rate : int or (int, int)
+        Only 1 (Keras' default) is implemented; anything else raises ``ValueError``.
     """
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", activation: str | None = None,
                  input_shape=None, kernel_initializer="glorot_uniform", use_bias: bool = True, name: str | None = None,
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, dilation_rate=1):
+        if as_pair(dilation_rate, "Conv2D: dilation_rate") != (1, 1):  # Conv1D has dilation, Conv2D not yet
+            raise ValueError(f"Conv2D: dilation_rate > 1 (a dilated kernel) is not implemented: only dilation_rate=1, "
+                             f"got {dilation_rate!r}")
         if input_shape is not None and len(input_shape) != 3:
             raise ValueError(f"Conv2D: input_shape must be (height, width, channels), got {tuple(input_shape)}; "
                              "for grayscale images use e.g. (28, 28, 1)")

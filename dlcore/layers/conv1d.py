@@ -3,6 +3,13 @@
 A sequence is an image of height 1, so this is :class:`~dlcore.layers.conv.Conv2D` with a
 ``(1, k)`` kernel on ``x[:, None]``. ``padding="causal"`` pads ``k - 1`` zeros on the left only:
 the output at step ``t`` then sees the inputs up to ``t`` and never the future (WaveNet).
+
+A *dilated* kernel (``dilation_rate=d``, WaveNet's way to see far back with few weights) reads every
+``d``-th step: ``y[t] = sum_i x[t + d i] @ kernel[i]``. The outputs at ``t = p, p + d, p + 2d, ...``
+read only the inputs at ``p, p + d, p + 2d, ...``: a dilated convolution is ``d`` ordinary ones, one
+per phase ``p`` of the sequence. So the sequence is cut into its ``d`` interleaved phases, which go
+through the ordinary convolution as ``d`` times as many sequences, and the outputs are interleaved
+back (TensorFlow's "space to batch"). Nothing is computed twice and no zeros are multiplied.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ class Conv1D(Layer):
 
     Shapes: ``x (batch, T, cin)`` → ``y (batch, To, filters)``; ``kernel (k, cin, filters)``,
     ``bias (filters,)`` (Keras' shapes). ``"valid"``: ``To = floor((T - k) / s) + 1``;
-    ``"same"``: ``To = ceil(T / s)``; ``"causal"``: ``To = floor((T - 1) / s) + 1``.
+    ``"same"``: ``To = ceil(T / s)``; ``"causal"``: ``To = floor((T - 1) / s) + 1``. With
+    ``dilation_rate=d`` the kernel spans ``d (k - 1) + 1`` steps: read that for ``k`` (and ``s = 1``).
 
     Parameters
     ----------
@@ -29,6 +37,8 @@ class Conv1D(Layer):
     strides : int
         Step ``s`` between windows.
     padding : {"valid", "same", "causal"}
+        ``"same"`` pads ``d (k - 1)`` zeros in all (for ``s = 1``), the extra one at the end;
+        ``"causal"`` pads them all at the start.
     activation : str, optional
         Name from :mod:`dlcore.activations`; ``None`` is linear.
     kernel_initializer, bias_initializer : str or callable
@@ -37,6 +47,9 @@ class Conv1D(Layer):
         Whether to add ``bias``.
     kernel_regularizer, bias_regularizer : Regularizer or str, optional
         Penalties added to the loss.
+    dilation_rate : int
+        Spacing ``d`` between the steps the kernel reads (1: adjacent steps). As in Keras, ``d > 1``
+        needs ``strides=1``.
     input_shape : (T, cin), optional
         Shape of one sequence; ``T`` may be ``None``.
     """
@@ -47,17 +60,22 @@ class Conv1D(Layer):
                  name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         kernel_size, strides = _single(kernel_size, "kernel_size"), _single(strides, "strides")
-        if _single(dilation_rate, "dilation_rate") != 1:
-            raise ValueError(f"Conv1D: only dilation_rate=1 is implemented, got {dilation_rate!r}")
+        dilation_rate = _single(dilation_rate, "dilation_rate")
+        if strides > 1 and dilation_rate > 1:
+            raise ValueError(f"Conv1D: strides > 1 cannot be combined with dilation_rate > 1 (as in Keras), "
+                             f"got strides={strides} and dilation_rate={dilation_rate}")
         if not isinstance(padding, str) or padding.lower() not in ("valid", "same", "causal"):
             raise ValueError(f"Conv1D: padding must be 'valid', 'same' or 'causal', got {padding!r}")
         self.padding = padding.lower()
         self.filters, self.kernel_size, self.strides = filters, kernel_size, strides
-        # the work is done by a Conv2D on (batch, 1, T, cin); "causal" is "valid" after left padding
-        self.conv = Conv2D(filters, (1, kernel_size), strides=(1, strides),
-                           padding="same" if self.padding == "same" else "valid", activation=activation,
-                           use_bias=use_bias, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                           kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+        self.dilation_rate = dilation_rate
+        # the work is done by a Conv2D on (batch, 1, T, cin); "causal" is "valid" after left padding,
+        # and a dilated convolution pads here, then runs "valid" on the phases (see the module docstring)
+        inner_padding = "same" if self.padding == "same" and dilation_rate == 1 else "valid"
+        self.conv = Conv2D(filters, (1, kernel_size), strides=(1, strides), padding=inner_padding,
+                           activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                           bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                           bias_regularizer=bias_regularizer,
                            name=f"{self.name}_2d")
         self.activation, self.use_bias = activation, use_bias
 
@@ -66,8 +84,24 @@ class Conv1D(Layer):
         self.params.update({key: p[0] if key == "kernel" else p for key, p in self.conv.params.items()})
         self.built = True
 
+    @property
+    def span(self) -> int:
+        """Steps one output reads, ``d (k - 1) + 1`` (the kernel length when not dilated)."""
+        return self.dilation_rate * (self.kernel_size - 1) + 1
+
+    def _pads(self) -> tuple[int, int]:
+        """Zeros ``(before, after)`` this layer adds itself: ``"causal"`` always, ``"same"`` when dilated."""
+        total = self.span - 1
+        if self.padding == "causal":
+            return total, 0
+        if self.padding == "same" and self.dilation_rate > 1:  # strides are 1: out = T; extra zero at the end
+            return total // 2, total - total // 2
+        return 0, 0
+
     def compute_output_shape(self, input_shape):
         t = input_shape[1]
+        if self.dilation_rate > 1:
+            return (input_shape[0], None if t is None else t + sum(self._pads()) - self.span + 1, self.filters)
         if t is not None and self.padding == "causal":
             t += self.kernel_size - 1
         return (input_shape[0], *self.conv.compute_output_shape((input_shape[0], 1, t, input_shape[-1]))[2:])
@@ -80,23 +114,56 @@ class Conv1D(Layer):
     def forward(self, x, training=False):
         """``x (batch, T, cin)`` → ``(batch, To, filters)``."""
         x = self._prepare(x, ndim=3)
-        if self.padding == "causal":
-            x = np.pad(x, ((0, 0), (self.kernel_size - 1, 0), (0, 0)))
-        if x.shape[1] < self.kernel_size:
-            raise self.shape_error(x.shape, f"sequences of at least {self.kernel_size} steps",
+        before, after = self._pads()
+        if before or after:
+            x = np.pad(x, ((0, 0), (before, after), (0, 0)))
+        if x.shape[1] < self.span:
+            raise self.shape_error(x.shape, f"sequences of at least {self.span} steps",
                                    "the sequence is shorter than the kernel; use padding='same' or 'causal'")
         self.conv.params = {key: p[None] if key == "kernel" else p for key, p in self.params.items()}
         self._padded_t = x.shape[1]
-        return self.conv.forward(x[:, None])[:, 0]
+        if self.dilation_rate == 1:
+            return self.conv.forward(x[:, None])[:, 0]
+        y = self.conv.forward(self._phases(x))  # (batch * d, 1, L, filters)
+        self._phase_length = y.shape[2]
+        return self._interleave(y, x.shape[1] - self.span + 1)
+
+    # ----- dilation: the d phases of a sequence as d sequences, and back -------------------------
+    def _phases(self, x: np.ndarray) -> np.ndarray:
+        """``x (batch, P, c)`` → ``(batch * d, 1, ceil(P / d), c)``: row ``b * d + p`` is ``x[b, p::d]``.
+
+        Zeros at the end make ``P`` a multiple of ``d``; the outputs they reach are cut off again.
+        """
+        batch, p, c = x.shape
+        d = self.dilation_rate
+        x = np.pad(x, ((0, 0), (0, -p % d), (0, 0)))
+        return x.reshape(batch, -1, d, c).transpose(0, 2, 1, 3).reshape(batch * d, 1, -1, c)
+
+    def _interleave(self, y: np.ndarray, length: int) -> np.ndarray:
+        """The inverse of :meth:`_phases`: ``(batch * d, 1, L, c)`` → ``(batch, length, c)``.
+
+        Output ``j`` of phase ``p`` goes to step ``p + d j``.
+        """
+        d = self.dilation_rate
+        _, _, n, c = y.shape
+        return y.reshape(-1, d, n, c).transpose(0, 2, 1, 3).reshape(-1, n * d, c)[:, :length]
 
     def backward(self, dout):
         """``dout (batch, To, filters)`` → ``dx (batch, T, cin)``; fills ``grads``."""
         self.conv.input_grad = self.input_grad
-        dx = self.conv.backward(np.asarray(dout)[:, None])
+        dout = np.asarray(dout)
+        if self.dilation_rate == 1:
+            dx = self.conv.backward(dout[:, None])
+        else:  # the outputs cut off by _interleave got no gradient: zeros, then into the phases' layout
+            cut = self._phase_length * self.dilation_rate - dout.shape[1]
+            dout = np.pad(dout, ((0, 0), (0, cut), (0, 0)))
+            dx = self.conv.backward(self._phases(dout))
         self.grads = {key: g[0] if key == "kernel" else g for key, g in self.conv.grads.items()}
         if dx is None:
             return None
-        return dx[:, 0, self.kernel_size - 1:] if self.padding == "causal" else dx[:, 0]
+        dx = dx[:, 0] if self.dilation_rate == 1 else self._interleave(dx, self._padded_t)
+        before, after = self._pads()
+        return dx[:, before:dx.shape[1] - after]
 
     def regularization_loss(self):
         if not self.built:
@@ -106,7 +173,8 @@ class Conv1D(Layer):
 
     def get_config(self):
         return {"name": self.name, "filters": self.filters, "kernel_size": self.kernel_size,
-                "strides": self.strides, "padding": self.padding, "activation": self.activation}
+                "strides": self.strides, "padding": self.padding, "activation": self.activation,
+                "dilation_rate": self.dilation_rate}
 
 
 def _single(value, what: str) -> int:

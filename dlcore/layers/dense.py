@@ -41,6 +41,8 @@ class Dense(Layer):
         Penalty on ``bias``.
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, units: int, activation: str | None = None, input_dim: int | None = None,
                  kernel_regularizer=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", bias_regularizer=None,

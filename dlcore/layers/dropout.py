@@ -37,6 +37,8 @@ class Dropout(Layer):
         The mask of the last training-mode forward (``None`` after an inference-mode forward).
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, rate: float, seed: int | None = None, input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) \

@@ -34,8 +34,10 @@ class Embedding(Layer):
         dtype to copy, so pass ``np.float64`` for gradient checks.
     mask_zero : bool
         Id 0 is padding (Keras): :meth:`compute_mask` gives ``ids != 0`` and ``output_mask`` holds it
-        after each forward. Pass it on as ``mask=`` to a recurrent layer (which then carries its
-        state over the padding), ``GlobalAveragePooling1D`` or ``MultiHeadAttention``.
+        after each forward. ``Sequential`` and functional models pass it on, as Keras does, to the
+        layers that use it: a recurrent layer (which then carries its state over the padding),
+        ``GlobalAveragePooling1D`` (which averages the real tokens only) or ``MultiHeadAttention``
+        (which ignores padding keys). Calling layers by hand, pass it yourself as ``mask=``.
 
     Notes
     -----
@@ -43,6 +45,8 @@ class Embedding(Layer):
     or an id outside ``[0, input_dim)``, raises ``ValueError``. ``backward`` returns ``None``:
     there is no gradient with respect to integer ids.
     """
+
+    supports_masking = True  # makes the padding mask with mask_zero=True (Keras)
 
     def __init__(self, input_dim: int, output_dim: int, input_shape=None, name: str | None = None,
                  dtype=np.float32, mask_zero: bool = False):
@@ -77,15 +81,16 @@ class Embedding(Layer):
         if not self.built:
             self.build((None, *ids.shape[1:]))
         self._ids_cache = ids
-        self.output_mask = self.compute_mask(ids)
+        self.output_mask = self.compute_mask(ids)  # what a model passes on to the next layers
         return self.params["embeddings"][ids]  # fancy indexing returns a new array
 
-    def compute_mask(self, ids) -> np.ndarray | None:
+    def compute_mask(self, inputs, mask=None) -> np.ndarray | None:
         """``ids (batch, time)`` → bool ``(batch, time)``, True for real tokens (``ids != 0``).
 
-        None without ``mask_zero``.
+        None without ``mask_zero``. A model calls it after every forward and hands the mask to the
+        following layers that take one (recurrent layers, ``GlobalAveragePooling1D``, attention).
         """
-        return (np.asarray(ids) != 0) if self.mask_zero else None
+        return (np.asarray(inputs) != 0) if self.mask_zero else None
 
     def backward(self, dout):
         """``dout (batch, time, output_dim)`` → ``None``; fills ``grads["embeddings"]``."""

@@ -34,6 +34,8 @@ class Normalization(Layer):
         ``adapt`` or explicit values they are 0 and 1 (the identity), as in Keras.
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, axis=-1, mean=None, variance=None, invert: bool = False, input_shape=None,
                  name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)

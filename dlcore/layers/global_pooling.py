@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tape import record
 from .base import Layer
 
 
@@ -18,6 +17,8 @@ class GlobalAveragePooling1D(Layer):
     With a padding ``mask (batch, T)`` (True = real token) only the real steps are averaged, so
     padding does not dilute the mean; a sample with no real step gives zeros.
     """
+
+    supports_masking = True  # averages the real steps only; the mask ends here (no time axis left)
 
     def __init__(self, input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
@@ -47,10 +48,10 @@ class GlobalAveragePooling1D(Layer):
         dout = np.asarray(dout, dtype=w.dtype)
         return w[:, :, None] * dout[:, None, :]
 
-    def __call__(self, x, training=False, mask=None):
-        out = self.forward(x, training=training, mask=mask)
-        record(self, x, out)
-        return out
+    def compute_mask(self, inputs, mask=None):
+        """None: the output has no time axis left to mask."""
+        return None
+
 
 
 class _GlobalPooling(Layer):

@@ -12,14 +12,16 @@ class Input:
     Parameters
     ----------
     shape : tuple of int
-        Shape of one sample, without the batch axis, e.g. ``(8,)`` or ``(28, 28, 1)``.
+        Shape of one sample, without the batch axis, e.g. ``(8,)`` or ``(28, 28, 1)``. ``None`` marks a
+        free size, as in Keras: ``(None,)`` for id sequences of any length, ``(None, 3)`` for sequences
+        of 3 features.
     """
 
     def __init__(self, shape: tuple[int, ...], name: str | None = None):
         if isinstance(shape, int):
             shape = (shape,)
-        if not all(isinstance(d, int) and d > 0 for d in shape):
-            raise ValueError(f"Input: shape must be a tuple of positive ints (one sample, no batch axis), "
+        if not all(d is None or (isinstance(d, int) and d > 0) for d in shape):
+            raise ValueError(f"Input: shape must be a tuple of positive ints or None (one sample, no batch axis), "
                              f"got {shape!r}")
         self.shape = tuple(shape)
         self.name = name or "input"

@@ -20,6 +20,8 @@ class LeakyReLU(Layer):
         Slope for negative inputs, ``>= 0``.
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, negative_slope: float = 0.3, input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         if negative_slope is None or not np.isfinite(negative_slope) or negative_slope < 0:

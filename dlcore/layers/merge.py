@@ -18,6 +18,8 @@ from .base import Layer, as_float
 class _Merge(Layer):
     """Shared parts: check that the input is a list of at least two arrays."""
 
+    supports_masking = True  # merges the inputs' padding masks (Keras)
+
     def _check_list(self, inputs) -> list[np.ndarray]:
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             got = f"a list of {len(inputs)}" if isinstance(inputs, (list, tuple)) else type(inputs).__name__
@@ -55,6 +57,12 @@ class Add(_Merge):
     def backward(self, dout):
         """``dout (batch, ...)`` → ``[dout, dout, ...]`` (a sum passes its gradient to every term)."""
         return [dout] * self._count
+
+    def compute_mask(self, inputs, mask=None):
+        """A step is real if it is real in any input (Keras); None if some input has no mask."""
+        if mask is None or any(m is None for m in mask):
+            return None
+        return np.logical_or.reduce([np.asarray(m, dtype=bool) for m in mask])
 
 
 class Concatenate(_Merge):
@@ -94,6 +102,18 @@ class Concatenate(_Merge):
     def backward(self, dout):
         """``dout (..., a + b + ...)`` → ``[dx1 (..., a), dx2 (..., b), ...]``: the matching slices."""
         return np.split(dout, np.cumsum(self._sizes)[:-1], axis=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        """Keras' rule: each input's mask (all True if it has none) spread over its features, joined
+        along ``axis``, and a step is real if any of its features is."""
+        if mask is None or all(m is None for m in mask):
+            return None
+        spread = []
+        for x, m in zip(inputs, mask):
+            shape = np.shape(x)
+            m = np.ones(shape, dtype=bool) if m is None else np.asarray(m, dtype=bool)
+            spread.append(np.broadcast_to(m[..., None] if m.ndim < len(shape) else m, shape))
+        return np.concatenate(spread, axis=self.axis).any(axis=-1)
 
     def get_config(self):
         return {"name": self.name, "axis": self.axis}

@@ -26,6 +26,8 @@ def _normalize_backward(dxhat: np.ndarray, xhat: np.ndarray, inv_std: np.ndarray
 class _Normalization(Layer):
     """Shared parts: ``gamma``/``beta`` of shape ``(features,)`` on the last axis, and the shape check."""
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, epsilon: float, input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         if not epsilon > 0:

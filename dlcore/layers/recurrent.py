@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import initializers
-from ..tape import record
 from .base import Layer, as_float
 from .recurrent_ops import DropoutMasks
 
@@ -71,6 +70,7 @@ class Recurrent(Layer):
         distance from the loss (vanishing/exploding gradients).
     """
 
+    supports_masking = True  # uses a padding mask, and passes it on with return_sequences (Keras)
     gates = 1  # number of units-wide blocks in the columns of kernel / recurrent_kernel
 
     def __init__(self, units: int, return_sequences: bool = False, return_state: bool = False,
@@ -144,10 +144,9 @@ class Recurrent(Layer):
             out *= self._output_mask()
         return [out, *(s.copy() for s in self._final_states())] if self.return_state else out
 
-    def __call__(self, x, training=False, mask=None):
-        out = self.forward(x, training=training, mask=mask)
-        record(self, x, out)
-        return out
+    def compute_mask(self, inputs, mask=None):
+        """The mask goes on with ``return_sequences`` (the output keeps the time axis); else it ends here."""
+        return mask if self.return_sequences else None
 
     def _output_mask(self) -> np.ndarray:
         """The padding mask shaped like the output: ``(batch, time, 1)`` or ``(batch, 1)`` (the last step)."""

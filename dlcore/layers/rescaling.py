@@ -20,6 +20,8 @@ class Rescaling(Layer):
         Added after scaling, e.g. ``-1`` with ``scale=1 / 127.5`` for ``[-1, 1]``.
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, scale, offset=0.0, input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         self.scale, self.offset = np.asarray(scale, dtype=np.float64), np.asarray(offset, dtype=np.float64)

@@ -21,6 +21,8 @@ class TimeDistributed(Layer):
         Any dlcore layer taking ``(n, ...)`` inputs, e.g. ``Dense`` or ``Conv2D``.
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, layer: Layer, input_shape=None, name: str | None = None):
         if not isinstance(layer, Layer):
             raise ValueError(f"TimeDistributed wraps a dlcore layer, got {layer!r}")

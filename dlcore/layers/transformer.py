@@ -6,7 +6,6 @@ from collections.abc import Iterator, MutableMapping
 
 import numpy as np
 
-from ..tape import record
 from .attention import MultiHeadAttention
 from .base import Layer
 from .dense import Dense
@@ -86,6 +85,8 @@ class TransformerBlock(Layer):
         ``block.ffn_1.params["kernel"]``.
     """
 
+    supports_masking = True  # passes a padding mask on (Keras)
+
     def __init__(self, num_heads: int, key_dim: int, ff_dim: int, dropout: float = 0.0, causal: bool = False,
                  input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
@@ -138,11 +139,6 @@ class TransformerBlock(Layer):
         dh = dout + self.ln_2.backward(df)  # residual: the gradient flows around the FFN untouched
         da = self.ln_1.backward(self.attention.backward(self.dropout_1.backward(dh)))
         return dh + da
-
-    def __call__(self, x, training=False, mask=None):
-        out = self.forward(x, training=training, mask=mask)
-        record(self, x, out)
-        return out
 
     @property
     def attention_scores(self) -> np.ndarray | None:

@@ -2,7 +2,8 @@
 
 Calling layers on an :class:`~dlcore.layers.Input` records a graph (see ``KerasTensor`` in
 ``dlcore/layers/base.py``); this module runs it forwards in topological order and backwards in
-reverse, adding up the gradients where a tensor feeds several layers (a skip connection)::
+reverse, adding up the gradients where a tensor feeds several layers (a skip connection). Padding masks
+(``Embedding(mask_zero=True)``, ``Masking``) travel along the same edges as the data, as in Keras::
 
     inputs = Input(shape=(8,))
     h = Dense(8, activation="relu")(inputs)
@@ -78,11 +79,16 @@ class Functional(Model):
 
     def _forward(self, x, training: bool) -> np.ndarray:
         self._validate_input(x)
-        values = {id(self._input): x}
+        values, masks = {id(self._input): x}, {id(self._input): None}
         for node in self._nodes:
             args = [values[id(t)] for t in node.inputs]
-            values[id(node)] = node.layer.forward(args if node.called_on_list else args[0],
-                                                  training=node.layer.training_mode(training))
+            arg_masks = [masks[id(t)] for t in node.inputs]
+            if node.called_on_list:  # merge layers get lists: their inputs and their inputs' masks
+                arg, mask = args, None if all(m is None for m in arg_masks) else arg_masks
+            else:
+                arg, mask = args[0], arg_masks[0]
+            values[id(node)], masks[id(node)] = node.layer.forward_masked(
+                arg, mask, training=node.layer.training_mode(training))
         return values[id(self._output)]
 
     def _backward(self, grad: np.ndarray) -> None:

@@ -74,8 +74,9 @@ class Sequential(Model):
             self.output_shapes.append(tuple(shape))
 
     def call(self, x, training: bool = False) -> np.ndarray:
+        mask = None  # Keras' padding mask, from Embedding(mask_zero=True) or Masking to the layers after it
         for layer in self._chain:
-            x = layer.forward(x, training=layer.training_mode(training))
+            x, mask = layer.forward_masked(x, mask, training=layer.training_mode(training))
         return x
 
     def _forward(self, x, training: bool) -> np.ndarray:
