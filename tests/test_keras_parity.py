@@ -499,7 +499,8 @@ def test_metric_names_match_keras(monkeypatch):
     reset_uids()
     monkeypatch.setattr(dlcore.layers.base, "_name_counts", defaultdict(int))
     for build in (lambda M: M.AUC(), lambda M: M.AUC(curve="PR"), lambda M: M.Precision(),
-                  lambda M: M.Recall(name="r"), lambda M: M.Recall()):
+                  lambda M: M.Recall(name="r"), lambda M: M.Recall(),
+                  lambda M: M.MeanMetricWrapper(M.mean_squared_error)):
         assert build(dl_metrics).name == build(keras.metrics).name
 
 

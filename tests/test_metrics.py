@@ -238,6 +238,8 @@ def test_names_by_string_class_and_instance(monkeypatch):
     import dlcore.layers.base
     monkeypatch.setattr(dlcore.layers.base, "_name_counts", defaultdict(int))  # count names from zero
     assert [metrics.AUC().name, metrics.AUC(curve="PR").name, metrics.Precision(name="p").name] == ["auc", "auc_1", "p"]
+    assert metrics.MeanMetricWrapper(metrics.binary_accuracy).name == "mean_metric_wrapper"
+    assert metrics.as_metric(metrics.binary_accuracy).name == "binary_accuracy"
     assert isinstance(metrics.get("AUC"), metrics.AUC) and isinstance(metrics.get("recall"), metrics.Recall)
     with pytest.raises(ValueError, match="unknown metric 'f1'.*'auc'.*'precision'"):
         metrics.get("f1")

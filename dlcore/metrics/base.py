@@ -104,14 +104,14 @@ class MeanMetricWrapper(Metric):
         ``(batch, ...)``, averaged per sample), or a single float for the whole batch. For dlcore's
         functions (``binary_accuracy``, ``mean_squared_error``, ...) their per-sample versions are used.
     name : str, optional
-        Defaults to ``fn``'s name.
+        Default ``"mean_metric_wrapper"`` (numbered as Keras does); ``compile`` names it after ``fn``.
     **kwargs
         Passed on to ``fn`` (e.g. ``k=3`` for top-k accuracy).
     """
 
     def __init__(self, fn: Callable, name: str | None = None, dtype=None, **kwargs):
         from . import PER_SAMPLE  # dlcore's batch-mean functions: their per-sample twins make the mean
-        super().__init__(name=name or snake_case(getattr(fn, "__name__", "mean_metric_wrapper")), dtype=dtype)
+        super().__init__(name=name, dtype=dtype)
         self.fn, self._values, self._fn_kwargs = fn, PER_SAMPLE.get(fn, fn), kwargs
         self.reset_state()
 
