@@ -66,10 +66,11 @@ class History(Callback):
     def append(self, epoch: int, logs: dict[str, float]) -> None:
         self.epoch.append(epoch)
         for key, value in logs.items():
-            self.history.setdefault(key, []).append(float(value))
+            # a metric with several thresholds logs an array (one value per threshold), as in Keras
+            self.history.setdefault(key, []).append(float(value) if np.ndim(value) == 0 else np.asarray(value))
 
     def __repr__(self) -> str:
-        last = {k: round(v[-1], 4) for k, v in self.history.items() if v}
+        last = {k: np.round(v[-1], 4) if np.ndim(v[-1]) else round(v[-1], 4) for k, v in self.history.items() if v}
         return f"<History epochs={len(self.epoch)} last={last}>"
 
 

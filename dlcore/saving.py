@@ -25,7 +25,7 @@ WEIGHTS_FORMAT = "dlcore-weights"
 VERSION = 1
 _CONFIG, _WEIGHTS = "dlcore_config.json", "model.weights.npz"
 _MODULES = ("dlcore.layers", "dlcore.losses", "dlcore.optimizers", "dlcore.regularizers", "dlcore.initializers",
-            "dlcore.activations", "dlcore.models", "dlcore.models.functional")
+            "dlcore.activations", "dlcore.models", "dlcore.models.functional", "dlcore.metrics")
 _registered: dict[str, type] = {}
 
 
@@ -70,8 +70,8 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             from error
     if compile and config.get("compile"):
         c = config["compile"]
-        model.compile(optimizer=_decode(c["optimizer"]), loss=_decode(c["loss"]), metrics=c["metrics"] or None,
-                      weighted_metrics=c.get("weighted_metrics") or None, loss_weights=c.get("loss_weights"))
+        model.compile(optimizer=_decode(c["optimizer"]), loss=_decode(c["loss"]), metrics=_decode(c["metrics"]) or None,
+                      weighted_metrics=_decode(c.get("weighted_metrics")) or None, loss_weights=c.get("loss_weights"))
     return model
 
 
@@ -251,13 +251,23 @@ def _init_kwargs(cls, config: dict) -> dict:
 def _compile_config(model) -> dict | None:
     if model.optimizer is None:
         return None
-    plain = all(isinstance(m, str) for m in model._metric_specs + model._weighted_metric_specs)
-    if not plain:
-        warnings.warn("save: metrics given as functions are not saved; load_model compiles without them", stacklevel=3)
     return {"optimizer": _encode(model.optimizer), "loss": _encode(model.loss),
-            "metrics": [m for m in model._metric_specs if isinstance(m, str)],
-            "weighted_metrics": [m for m in model._weighted_metric_specs if isinstance(m, str)],
+            "metrics": _savable_metrics(model._metric_specs),
+            "weighted_metrics": _savable_metrics(model._weighted_metric_specs),
             "loss_weights": model._loss_weight}
+
+
+def _savable_metrics(specs: list) -> list:
+    """Names, dlcore's metric functions and dlcore metric objects (with their arguments); your own
+    functions or classes cannot be saved (a file names no code): a warning, and they are left out."""
+    saved = []
+    for spec in specs:
+        try:
+            saved.append(_encode(spec))
+        except TypeError:
+            warnings.warn(f"save: the metric {getattr(spec, '__name__', spec)!r} is not a dlcore metric, so it is not "
+                          "saved; load_model compiles without it", stacklevel=4)
+    return saved
 
 
 def _encode(value):
@@ -278,6 +288,9 @@ def _encode(value):
     module = getattr(value, "__module__", None) or type(value).__module__
     if inspect.isfunction(value) and _is_dlcore(module):
         return {"__function__": f"{module}.{value.__name__}"}
+    if _is_dlcore(type(value).__module__) and type(value).__module__.startswith("dlcore.metrics"):
+        cls = type(value)  # a metric's arguments are its get_config() (e.g. the thresholds as given)
+        return {"__object__": f"{cls.__module__}.{cls.__name__}", "config": _encode(value.get_config())}
     if _is_dlcore(type(value).__module__):
         cls = type(value)
         args = {k: _encode(getattr(value, k)) for k, p in inspect.signature(cls.__init__).parameters.items()

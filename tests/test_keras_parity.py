@@ -5,7 +5,8 @@ Every case builds the same object in both libraries *from the same code* (a lamb
 weights into dlcore, and compares in float64: outputs, input gradients and weight gradients of every layer
 (Keras' through torch autograd), values and gradients of every loss and activation, optimizer trajectories
 over several steps, and whole ``fit`` histories from the same initial weights with ``shuffle=False``.
-A meta-test fails when dlcore gains a Keras name that no case here covers.
+Metrics are compared over several batches (Keras' ``update_state``/``result``), with and without
+``sample_weight``. A meta-test fails when dlcore gains a Keras name that no case here covers.
 
 Keras (3.15.1, torch backend) is a reference only, like torch: without it the module is skipped.
 """
@@ -28,6 +29,7 @@ import dlcore  # noqa: E402
 from dlcore import activations as dl_activations  # noqa: E402
 from dlcore import layers as dl_layers  # noqa: E402
 from dlcore import losses as dl_losses  # noqa: E402
+from dlcore import metrics as dl_metrics  # noqa: E402
 from dlcore import optimizers as dl_optimizers  # noqa: E402
 
 # Keras 3.15.1's torch backend trips numpy 2's __array__(copy=...) deprecation on every weight read
@@ -413,6 +415,95 @@ def test_optimizer_by_name_has_keras_defaults(name):
             assert (dv or 0) == pytest.approx(kv or 0, rel=1e-6), f"{name}.{attr}: dlcore {dv}, Keras {kv}"
 
 
+# ============================================================================ metrics
+def _metric_batches(kind, r):
+    """Three batches (y_true, y_pred, sample_weight); weights are 0.5, 1 or 2: exact in float32, which Keras'
+    torch segment_sum (AUC's bucket counts) uses."""
+    batches = []
+    for n in (9, 16, 6):
+        w = r.choice([0.5, 1.0, 2.0], size=n)
+        if kind in ("binary", "logits"):
+            y = r.integers(0, 2, size=(n, 1)).astype(float)
+            p = r.normal(scale=3, size=(n, 1)) if kind == "logits" else r.uniform(size=(n, 1))
+            if kind == "binary":
+                p[:3, 0] = [0.0, 0.5, 1.0]  # the end points and a threshold itself
+        elif kind == "multi":  # multi-label: one 0/1 label per column
+            y, p = r.integers(0, 2, size=(n, 3)).astype(float), r.uniform(size=(n, 3))
+        elif kind == "onehot":
+            y, p = np.eye(4)[r.integers(0, 4, size=n)], _probs(r, (n, 4))
+        elif kind == "sparse":
+            y, p = r.integers(0, 4, size=n), _probs(r, (n, 4))
+        else:
+            raise ValueError(kind)
+        batches.append((y, p, w))
+    return batches
+
+
+METRIC_CASES = [  # (id, Keras name covered, build(M) with M = keras.metrics or dlcore.metrics, data)
+    ("Precision", "Precision", lambda M: M.Precision(), "binary"),
+    ("Precision-thresholds", "Precision", lambda M: M.Precision(thresholds=[0.0, 0.3, 0.5, 0.7]), "binary"),
+    ("Precision-evenly", "Precision", lambda M: M.Precision(thresholds=[0.0, 0.25, 0.5, 0.75, 1.0]), "binary"),
+    ("Precision-top_k", "Precision", lambda M: M.Precision(top_k=2), "onehot"),
+    ("Precision-class_id", "Precision", lambda M: M.Precision(class_id=1, thresholds=0.3), "onehot"),
+    ("Recall", "Recall", lambda M: M.Recall(), "binary"),
+    ("Recall-0.3", "Recall", lambda M: M.Recall(thresholds=0.3), "binary"),
+    ("Recall-multi-label", "Recall", lambda M: M.Recall(thresholds=[0.2, 0.6]), "multi"),
+    ("AUC", "AUC", lambda M: M.AUC(), "binary"),
+    ("AUC-PR", "AUC", lambda M: M.AUC(curve="PR"), "binary"),
+    ("AUC-minoring", "AUC", lambda M: M.AUC(num_thresholds=11, summation_method="minoring"), "binary"),
+    ("AUC-PR-majoring", "AUC", lambda M: M.AUC(curve="PR", summation_method="majoring"), "binary"),
+    ("AUC-thresholds", "AUC", lambda M: M.AUC(thresholds=[0.1, 0.4, 0.45, 0.9]), "binary"),
+    ("AUC-logits", "AUC", lambda M: M.AUC(from_logits=True), "logits"),
+    ("AUC-flattened", "AUC", lambda M: M.AUC(label_weights=[1.0, 2.0, 0.5]), "multi"),
+    ("AUC-multi_label", "AUC", lambda M: M.AUC(multi_label=True, label_weights=[1.0, 2.0, 0.5]), "multi"),
+    ("AUC-PR-multi_label", "AUC", lambda M: M.AUC(curve="PR", multi_label=True), "multi"),
+    # the functions, through MeanMetricWrapper (what compile does with them)
+    ("binary_accuracy", "binary_accuracy", lambda M: M.MeanMetricWrapper(M.binary_accuracy), "binary"),
+    ("categorical_accuracy", "categorical_accuracy", lambda M: M.MeanMetricWrapper(M.categorical_accuracy),
+     "onehot"),
+    ("sparse_categorical_accuracy", "sparse_categorical_accuracy",
+     lambda M: M.MeanMetricWrapper(M.sparse_categorical_accuracy), "sparse"),
+    ("top_k_categorical_accuracy", "top_k_categorical_accuracy",
+     lambda M: M.MeanMetricWrapper(M.top_k_categorical_accuracy, k=2), "onehot"),
+    ("sparse_top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+     lambda M: M.MeanMetricWrapper(M.sparse_top_k_categorical_accuracy, k=2), "sparse"),
+    ("mean_squared_error", "mean_squared_error", lambda M: M.MeanMetricWrapper(M.mean_squared_error), "multi"),
+    ("mean_absolute_error", "mean_absolute_error", lambda M: M.MeanMetricWrapper(M.mean_absolute_error), "binary"),
+]
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "sample_weight"])
+@pytest.mark.parametrize("case_id,name,build,data", [_case(c[0], *c) for c in METRIC_CASES])
+def test_metric_matches_keras_over_batches(case_id, name, build, data, weighted):
+    """update_state over several batches, result after each (the running value), then reset_state."""
+    kmetric, dmetric = build(keras.metrics), build(dl_metrics)
+    batches = _metric_batches(data, rng(15))
+    for i, (y, p, w) in enumerate(batches):
+        kmetric.update_state(y, p, sample_weight=w if weighted else None)
+        dmetric.update_state(y, p, sample_weight=w if weighted else None)
+        close(dmetric.result(), kr.numpy(kmetric.result()), f"{case_id}: result after batch {i + 1}")
+    assert np.any(kr.numpy(kmetric.result()) > 0), f"{case_id}: Keras returned zeros (a vacuous comparison)"
+    kmetric.reset_state()
+    dmetric.reset_state()
+    y, p, _ = batches[0]
+    kmetric.update_state(y, p)
+    dmetric.update_state(y, p)
+    close(dmetric.result(), kr.numpy(kmetric.result()), f"{case_id}: result after reset_state and one batch")
+
+
+def test_metric_names_match_keras(monkeypatch):
+    """Default names count per class from the first instance on (auc, auc_1, ...), as Keras' auto_name."""
+    from collections import defaultdict
+
+    from keras.src.utils.naming import reset_uids
+    reset_uids()
+    monkeypatch.setattr(dlcore.layers.base, "_name_counts", defaultdict(int))
+    for build in (lambda M: M.AUC(), lambda M: M.AUC(curve="PR"), lambda M: M.Precision(),
+                  lambda M: M.Recall(name="r"), lambda M: M.Recall(),
+                  lambda M: M.MeanMetricWrapper(M.mean_squared_error)):
+        assert build(dl_metrics).name == build(keras.metrics).name
+
+
 # ============================================================================ fit histories
 def _digits(n=240, flat=True):
     x, y = dlcore.datasets.load_digits()
@@ -456,7 +547,25 @@ FIT_CASES = [  # (id, build(L) -> list of layers, input maker, compile(O) kwargs
      lambda: (rng(8).normal(size=(90, 3)), rng(9).normal(size=(90, 2))),
      lambda O: dict(optimizer=O.Adam(learning_rate=0.05), loss="mse"), dict(epochs=6, batch_size=30),
      lambda C: [C.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=0.02)]),
+    # stateful metrics: precision, recall and AUC accumulate confusion counts over the epoch's batches
+    ("binary-precision-recall-auc", lambda L: [L.Dense(8, activation="tanh"), L.Dense(1, activation="sigmoid")],
+     lambda: (_digits()[0], (_digits()[1] % 2).astype(float)[:, None]),
+     lambda O: dict(optimizer=O.SGD(learning_rate=0.1), loss="binary_crossentropy",
+                    metrics=["precision", "recall", "auc"]),
+     dict(epochs=3, batch_size=32, validation_split=0.25)),
+    ("binary-metric-objects-weighted", lambda L: [L.Dense(6, activation="relu"), L.Dense(1, activation="sigmoid")],
+     lambda: (_digits()[0], (_digits()[1] >= 5).astype(float)[:, None]),
+     lambda O: dict(optimizer=O.Adam(learning_rate=0.01), loss="binary_crossentropy",
+                    metrics=[metrics_of(O).Precision(), metrics_of(O).Recall(thresholds=0.3),
+                             metrics_of(O).AUC(curve="PR"), metrics_of(O).AUC(), "auc", "accuracy"],
+                    weighted_metrics=["auc", "precision"]),
+     dict(epochs=3, batch_size=40, validation_split=0.25, sample_weight=np.tile([0.5, 1.0, 2.0], 80))),
 ]
+
+
+def metrics_of(O):
+    """The metrics module of the library whose optimizers module is ``O``."""
+    return keras.metrics if O is keras.optimizers else dl_metrics
 
 
 def _padded_ids(n=48, length=7, vocab=9, seed=12):
@@ -516,7 +625,12 @@ def dl_or_keras_loss(O, cls, from_logits):
 
 @pytest.mark.parametrize("case_id,build,data,compile_kw,fit_kw,callbacks",
                          [_case(c[0], *c, *([None] * (6 - len(c)))) for c in FIT_CASES])
-def test_fit_history_matches_keras(case_id, build, data, compile_kw, fit_kw, callbacks):
+def test_fit_history_matches_keras(case_id, build, data, compile_kw, fit_kw, callbacks, monkeypatch):
+    from collections import defaultdict
+
+    from keras.src.utils.naming import reset_uids
+    reset_uids()  # default names (auc, auc_1, ...) counted from zero in both libraries
+    monkeypatch.setattr(dlcore.layers.base, "_name_counts", defaultdict(int))
     x, y = data()
     kmodel = keras.Sequential([keras.Input(shape=x.shape[1:]), *build(keras.layers)])
     dlcore.set_seed(0)
@@ -534,7 +648,7 @@ def test_fit_history_matches_keras(case_id, build, data, compile_kw, fit_kw, cal
         kh = kmodel.fit(x, y, shuffle=False, verbose=0, **fit_kw).history
         dh = dmodel.fit(x, y, shuffle=False, verbose=0, **fit_kw).history
     assert len(dh["loss"]) == len(kh["loss"]), f"epochs run: Keras {len(kh['loss'])}, dlcore {len(dh['loss'])}"
-    assert set(kh) <= set(dh), f"history keys: Keras {sorted(kh)}, dlcore {sorted(dh)}"
+    assert set(kh) == set(dh), f"history keys: Keras {sorted(kh)}, dlcore {sorted(dh)}"
     for key in kh:
         close(dh[key], kh[key], f"{case_id}: history[{key!r}] per epoch", rtol=1e-8, atol=1e-10)
     for kw, dw in zip(kmodel.get_weights(), [w for layer in dmodel.layers for w in kr.dlcore_state(layer).values()]):
@@ -591,6 +705,12 @@ def test_every_dlcore_optimizer_with_a_keras_twin_has_a_case():
     twins = {n for n in _public(dl_optimizers) if hasattr(keras.optimizers, n) and n[0].isupper()} - {"Optimizer"}
     covered = {c[1] for c in OPTIMIZER_CASES}
     assert twins <= covered, f"dlcore optimizers with a Keras twin but no parity case: {sorted(twins - covered)}"
+
+
+def test_every_dlcore_metric_with_a_keras_twin_has_a_case():
+    twins = {n for n in _public(dl_metrics) if hasattr(keras.metrics, n)} - {"Metric", "get"}
+    covered = {c[1] for c in METRIC_CASES} | {"MeanMetricWrapper"}  # the function cases run through it
+    assert twins <= covered, f"dlcore metrics with a Keras twin but no parity case: {sorted(twins - covered)}"
 
 
 def test_every_dlcore_loss_with_a_keras_twin_has_a_case():

@@ -181,3 +181,34 @@ def test_a_model_compiled_with_any_optimizer_saves_and_loads(tmp_path, optimizer
     loaded = dlcore.models.load_model(path)
     assert type(loaded.optimizer) is type(model.optimizer)
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
+def test_metric_objects_and_functions_are_saved_with_their_arguments(tmp_path):
+    from dlcore import metrics
+    model = Sequential([Input(shape=(3,)), Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy",
+                  metrics=["accuracy", "precision", metrics.Recall(thresholds=[0.3, 0.6], name="recalls"),
+                           metrics.AUC(curve="PR", num_thresholds=50, name="pr_auc"), metrics.binary_accuracy],
+                  weighted_metrics=[metrics.Precision(top_k=1, name="top_precision")])
+    x, y = RNG.normal(size=(20, 3)), RNG.integers(0, 2, size=(20, 1)).astype(float)
+    w = RNG.choice([0.5, 2.0], size=20)
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = load_model(tmp_path / "m.keras")
+    assert loaded.metrics_names == model.metrics_names == [
+        "loss", "accuracy", "precision", "recalls", "pr_auc", "binary_accuracy", "top_precision"]
+    ours, theirs = (m.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True) for m in (model, loaded))
+    for name in ours:
+        np.testing.assert_allclose(theirs[name], ours[name], err_msg=name)
+    objects = {m.name: m for m in loaded._compile_metrics._objects}  # rebuilt with the saved arguments
+    assert objects["recalls"].thresholds == [0.3, 0.6]
+    assert (objects["pr_auc"].curve, objects["pr_auc"].num_thresholds) == ("PR", 50)
+
+
+def test_your_own_metric_function_is_left_out_with_a_warning(tmp_path):
+    model = Sequential([Input(shape=(3,)), Dense(1)])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae", lambda y, p: 0.0])
+    model(RNG.normal(size=(2, 3)))
+    with pytest.warns(UserWarning, match="not a dlcore metric, so it is not saved"):
+        model.save(tmp_path / "m.keras")
+    assert load_model(tmp_path / "m.keras").metrics_names == ["loss", "mae"]

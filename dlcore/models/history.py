@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..callbacks import History
 
 __all__ = ["History", "format_logs", "should_print"]
 
 
-def format_logs(logs: dict[str, float]) -> str:
-    """``'loss: 0.6931 - accuracy: 0.5000'`` (4 decimals, scientific for tiny values)."""
-    return " - ".join(f"{k}: {v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{k}: {v:.3e}" for k, v in logs.items())
+def format_logs(logs: dict) -> str:
+    """``'loss: 0.6931 - accuracy: 0.5000'`` (4 decimals, scientific for tiny values; a metric with
+    several thresholds shows its values in brackets)."""
+    return " - ".join(f"{k}: {_number(v)}" if np.ndim(v) == 0 else f"{k}: [{' '.join(map(_number, np.ravel(v)))}]"
+                      for k, v in logs.items())
+
+
+def _number(v: float) -> str:
+    return f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.3e}"
 
 
 def should_print(epoch: int, epochs: int, verbose: int) -> bool:

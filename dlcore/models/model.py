@@ -13,10 +13,10 @@ import inspect
 import numpy as np
 
 from .. import losses, optimizers
-from .. import metrics as metrics_lib
 from ..layers.base import Layer
 from ..tape import recording
 from . import training
+from .compile_metrics import CompileMetrics
 from .summary import print_summary
 from .weights import WeightsMixin
 
@@ -49,7 +49,7 @@ class Model(WeightsMixin):
         self.optimizer = None
         self._metric_specs: list = []
         self._weighted_metric_specs: list = []
-        self._resolved: dict | None = None
+        self._compile_metrics = CompileMetrics([], [])
         self._loss_weight = 1.0
         self.stop_training = False
         self.history = None
@@ -137,8 +137,9 @@ class Model(WeightsMixin):
         loss_weights : float or list of one float, optional
             Scales the loss (one output only).
         metrics : list, optional
-            E.g. ``['accuracy']``; ``'accuracy'`` becomes binary, categorical or sparse categorical
-            accuracy from the shapes of the labels and outputs, as in Keras.
+            E.g. ``['accuracy', 'precision', 'recall', 'auc']`` or metric objects such as
+            ``dlcore.metrics.AUC(curve='PR')``; ``'accuracy'`` becomes binary, categorical or sparse
+            categorical accuracy from the shapes of the labels and outputs, as in Keras.
         weighted_metrics : list, optional
             Metrics weighted by ``sample_weight``/``class_weight`` (``metrics`` are not).
         run_eagerly, steps_per_execution, jit_compile, auto_scale_loss
@@ -149,13 +150,16 @@ class Model(WeightsMixin):
         self._loss_weight = _single_loss_weight(loss_weights)
         self._metric_specs = _as_list(metrics)
         self._weighted_metric_specs = _as_list(weighted_metrics)
-        self._resolved = None
+        self._compile_metrics = CompileMetrics(self._metric_specs, self._weighted_metric_specs)
 
     @property
     def metrics_names(self) -> list[str]:
         """``["loss", <compiled metric names>...]``, the order of :meth:`evaluate`'s list."""
-        names = [_metric_name(m) for m in self._metric_specs]
-        return ["loss", *names, *(_weighted_name(_metric_name(m), names) for m in self._weighted_metric_specs)]
+        return ["loss", *dict.fromkeys(self._compile_metrics.names)]
+
+    def reset_metrics(self) -> None:
+        """Reset the compiled metrics' accumulated state (``fit`` does it every epoch, ``evaluate`` every call)."""
+        self._compile_metrics.reset_state()
 
     def _require_compiled(self, what: str) -> None:
         if self.optimizer is None:
@@ -164,24 +168,10 @@ class Model(WeightsMixin):
             raise ValueError(f"model.{what}() needs a loss, but compile() was called without one: "
                              f"model.compile(optimizer=..., loss='mse') (or another loss), as in Keras")
 
-    def _metric_fns(self, y, y_pred) -> dict[str, tuple]:
-        """``{name: (function, weighted)}``, resolved once from the first labels and outputs (as Keras)."""
-        if self._resolved is None:
-            names = [_metric_name(m) for m in self._metric_specs]
-            self._resolved = {name: (metrics_lib.get(m, y, y_pred), False)
-                              for name, m in zip(names, self._metric_specs)}
-            for m in self._weighted_metric_specs:
-                self._resolved[_weighted_name(_metric_name(m), names)] = (metrics_lib.get(m, y, y_pred), True)
-        return self._resolved
-
-    def _metric_sums(self, y, y_pred, sample_weight) -> dict[str, tuple[float, float]]:
-        """``{name: (sum of values, sum of weights)}`` over a batch, for running (weighted) means."""
-        sums = {}
-        for name, (fn, weighted) in self._metric_fns(y, y_pred).items():
-            values = metrics_lib.per_sample(fn, y, y_pred)
-            w = np.ones(len(values)) if sample_weight is None or not weighted else sample_weight
-            sums[name] = (float(np.sum(values * w)), float(np.sum(w)))
-        return sums
+    def _update_metrics(self, y, y_pred, sample_weight) -> dict:
+        """Add one batch to the compiled metrics; returns their results so far ``{name: value}``."""
+        self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self._compile_metrics.result()
 
     # ----- one training step, in three visible parts -----------------------------------------
     def compute_loss(self, x, y, training: bool = False, sample_weight=None) -> float:
@@ -249,9 +239,9 @@ class Model(WeightsMixin):
     def _test_logs(self, x, y, sample_weight, batch_size=None) -> dict[str, float]:
         y_pred = self.predict(x, batch_size=batch_size)
         loss = self._loss_weight * self.loss(y, y_pred, sample_weight=sample_weight)
-        result = {"loss": loss + sum(layer.regularization_loss() for layer in self._chain)}
-        result.update({k: s / w for k, (s, w) in self._metric_sums(y, y_pred, sample_weight).items()})
-        return result
+        self.reset_metrics()
+        return {"loss": loss + sum(layer.regularization_loss() for layer in self._chain),
+                **self._update_metrics(y, y_pred, sample_weight)}
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
         """Outputs for ``x`` in inference mode, computed in batches (default: all at once)."""
@@ -269,8 +259,8 @@ class Model(WeightsMixin):
         x, y = training.check_xy(x, y)
         sample_weight = training.batch_weights(y, sample_weight, class_weight, len(x))
         loss = self.train_step(x, y, sample_weight)
-        y_pred = self._last[1]
-        logs = {"loss": loss, **{k: s / w for k, (s, w) in self._metric_sums(y, y_pred, sample_weight).items()}}
+        self.reset_metrics()
+        logs = {"loss": loss, **self._update_metrics(y, self._last[1], sample_weight)}
         return _logs_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -297,14 +287,6 @@ def _as_list(specs) -> list:
     if specs is None:
         return []
     return [specs] if isinstance(specs, str) or callable(specs) else list(specs)
-
-
-def _metric_name(spec) -> str:
-    return spec if isinstance(spec, str) else getattr(spec, "__name__", type(spec).__name__)
-
-
-def _weighted_name(name: str, unweighted: list[str]) -> str:
-    return f"weighted_{name}" if name in unweighted else name
 
 
 def _single_loss_weight(loss_weights) -> float:

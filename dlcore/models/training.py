@@ -110,8 +110,10 @@ def fit(model, x, y, batch_size=None, epochs=1, verbose="auto", callbacks=None, 
 
 
 def _train_epoch(model, x, y, sample_weight, order, batch_size, steps, epoch, callbacks, history) -> dict:
-    """One pass over the shuffled batches; returns the epoch's logs (means weighted as Keras does)."""
-    loss_sum, seen, metric_sums = 0.0, 0, {}
+    """One pass over the shuffled batches; returns the epoch's logs (the loss's mean weighted as Keras does,
+    the metrics accumulated over the batches by their objects)."""
+    loss_sum, seen = 0.0, 0
+    model.reset_metrics()  # the epoch's metrics accumulate over its batches (counts, weighted sums)
     for step in range(steps):
         idx = order[step * batch_size:(step + 1) * batch_size]
         _call(callbacks, "on_train_batch_begin", step, {})
@@ -123,10 +125,7 @@ def _train_epoch(model, x, y, sample_weight, order, batch_size, steps, epoch, ca
             error.history = model.history = history  # the epochs completed before it diverged
             raise error
         loss_sum, seen = loss_sum + loss * len(idx), seen + len(idx)  # the loss mean is weighted by batch size
-        for name, (s, c) in model._metric_sums(y[idx], model._last[1], w).items():
-            old = metric_sums.get(name, (0.0, 0.0))
-            metric_sums[name] = (old[0] + s, old[1] + c)
-        logs = {"loss": loss_sum / seen, **{k: s / c for k, (s, c) in metric_sums.items()}}
+        logs = {"loss": loss_sum / seen, **model._update_metrics(y[idx], model._last[1], w)}
         _call(callbacks, "on_train_batch_end", step, dict(logs))
     return logs
 
