@@ -6,6 +6,8 @@ The default run (``python -m pytest``, testpaths = tests) executes the chapters 
 
 import os
 
+import pytest
+
 # one BLAS thread in every kernel started from here: far faster for the course's small matrices
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
@@ -19,3 +21,11 @@ def pytest_configure(config):
         opt.nbval_current_env = True
         if opt.nbval_cell_timeout == 2000:  # nbval's default: the same generous limit as tests/book_build.py
             opt.nbval_cell_timeout = 300
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
+def pytest_collection_modifyitems(config, items):
+    """A notebook's cells share one kernel: under pytest-xdist they all go to the same worker."""
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

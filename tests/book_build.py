@@ -5,6 +5,11 @@ The executed notebooks go into myst-nb's execution cache (``_build/.jupyter_cach
 cache does not notice edits to dlcore), so ``jupyter-book build`` then finds every chapter there and
 executes nothing. tests/test_chapters.py reports each chapter, tests/test_book.py the build, and the
 site tests (test_site.py, test_links.py) use the built HTML.
+
+The test command runs in several pytest-xdist workers: the first that needs the book builds it while
+holding a file lock, and writes what happened (each chapter's run, the build log) next to the build, keyed
+by the test run; the others wait for the lock and read that file. tests/conftest.py starts the build in
+the background as soon as the collected tests need it, so it overlaps the unit tests.
 """
 
 from __future__ import annotations
@@ -119,8 +124,46 @@ def _execute(path: str) -> tuple[str, str | None, float, str | None]:
     return path, (nbformat.writes(nb) if error is None else None), seconds, error
 
 
-@functools.lru_cache(maxsize=1)
 def execute_chapters() -> dict[str, ChapterRun]:
+    """Every chapter's run by file name (executed once per test run, shared by the workers)."""
+    return session_build()[0]
+
+
+def build_book() -> BookBuild:
+    """The book build over the chapters executed once (built once per test run, shared by the workers)."""
+    return session_build()[1]
+
+
+# one id per test run, the same in every xdist worker (xdist sets it); a lone pytest process makes its own
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{os.getpid()}-{time.time_ns()}"
+LOCK = ROOT / "_build" / ".session_build.lock"
+
+
+@functools.lru_cache(maxsize=1)
+def session_build() -> tuple[dict[str, ChapterRun], BookBuild]:
+    """The chapters' runs and the book build of this test run: made by the first caller, read by the rest."""
+    from filelock import FileLock
+
+    LOCK.parent.mkdir(parents=True, exist_ok=True)
+    result = LOCK.with_name(f".session_build-{RUN_ID}.json")
+    with FileLock(str(LOCK)):  # thread-local: also makes a test wait for conftest's background build
+        if result.exists():
+            saved = json.loads(result.read_text())
+            runs = {name: ChapterRun(Path(run["path"]), run["seconds"], run["error"])
+                    for name, run in saved["runs"].items()}
+            return runs, BookBuild(**saved["book"])
+        for old in LOCK.parent.glob(".session_build-*.json"):  # earlier test runs'
+            old.unlink()
+        runs = _execute_all_chapters()
+        book = _build_book(runs)
+        result.write_text(json.dumps({
+            "runs": {name: {"path": str(run.path), "seconds": run.seconds, "error": run.error}
+                     for name, run in runs.items()},
+            "book": {"ok": book.ok, "log": book.log, "not_run_because": book.not_run_because}}))
+        return runs, book
+
+
+def _execute_all_chapters() -> dict[str, ChapterRun]:
     """Execute every chapter once, in parallel, into a fresh execution cache; the runs by file name."""
     import nbformat
     from jupyter_cache import get_cache
@@ -149,14 +192,13 @@ def execute_chapters() -> dict[str, ChapterRun]:
     return runs
 
 
-@functools.lru_cache(maxsize=1)
-def build_book() -> BookBuild:
+def _build_book(runs: dict[str, ChapterRun]) -> BookBuild:
     """``jupyter-book build . --all -W -n --keep-going`` over the chapters executed by :func:`execute_chapters`.
 
     When a chapter does not execute the build is not run: it would execute that chapter again only to
     fail the same way, and test_chapters.py already names the cell.
     """
-    failed = sorted(name for name, run in execute_chapters().items() if run.error)
+    failed = sorted(name for name, run in runs.items() if run.error)
     if failed:
         return BookBuild(False, "", f"not built because {len(failed)} chapter(s) did not execute "
                                     f"(see tests/test_chapters.py): {', '.join(failed)}")
@@ -164,7 +206,7 @@ def build_book() -> BookBuild:
     jb = Path(sys.executable).with_name("jupyter-book")
     # --all: re-read every page, so that every warning is reported again (not only for changed pages)
     cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(ROOT), "--all", "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env={**os.environ, **BUILD_ENV})
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=ROOT, env={**os.environ, **BUILD_ENV})
     ok = proc.returncode == 0 and (HTML / "index.html").exists()
     return BookBuild(ok, proc.stdout + proc.stderr)
 

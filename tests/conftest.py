@@ -1,5 +1,13 @@
-"""Session-wide plumbing: the built book as a fixture, and skips that say what to install."""
+"""Session-wide plumbing: the built book as a fixture, its build started early, and skips that say what to install.
 
+The test command runs in pytest-xdist workers (``-n auto`` in pyproject.toml). The tests that need the built
+book run last, and one worker starts the build in a background process as soon as collection shows that
+some test needs it, so that the chapters execute and the book builds while the unit tests run.
+"""
+
+import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -9,11 +17,18 @@ import pytest
 # helpers beside this file (book_build, prerequisites)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from book_build import SKIP_REASON, build_book  # noqa: E402
+import book_build  # noqa: E402
+from book_build import SKIP_REASON, build_book, session_build  # noqa: E402
 from prerequisites import PREREQUISITES, skip_reason  # noqa: E402
 
 
-def _built_book():
+@pytest.fixture(scope="session")
+def book_session():
+    """The chapters' runs and the book build of this test run (tests/book_build.py), whatever their outcome."""
+    return session_build()
+
+
+def _built_book(book_session):
     """The book built once per session; tests that use it skip with one shared reason when it did not build."""
     build = build_book()
     if not build.ok:
@@ -22,6 +37,34 @@ def _built_book():
 
 
 built_book = pytest.fixture(_built_book, scope="session", name="built_book")
+
+_background_build = None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config, items):
+    """Run the tests that need the book last, and start building it now if any test needs it."""
+    global _background_build
+    needs_book = [item for item in items if "book_session" in getattr(item, "fixturenames", ())]
+    if not needs_book:
+        return
+    later = set(needs_book)
+    items[:] = [item for item in items if item not in later] + needs_book
+    if os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0" and _background_build is None:
+        # a separate process, not a thread: the exercise tests fork, which threads make unsafe
+        book_build.LOCK.parent.mkdir(parents=True, exist_ok=True)
+        log = open(book_build.LOCK.with_name(".session_build.log"), "w")  # noqa: SIM115 - the process keeps it
+        _background_build = subprocess.Popen(
+            [sys.executable, "-c", "import book_build; book_build.session_build()"],
+            cwd=Path(__file__).parent, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "PYTEST_XDIST_TESTRUNUID": book_build.RUN_ID})
+
+
+def pytest_sessionfinish(session):
+    """A run stopped early (``-x``, Ctrl-C) does not leave the background build (and its kernels) running."""
+    if _background_build is not None and _background_build.poll() is None:
+        os.killpg(_background_build.pid, signal.SIGTERM)
+        _background_build.wait(30)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -8,7 +8,7 @@ from book_build import CHAPTERS, HTML, ROOT, build_book, warnings_in
 pytestmark = pytest.mark.slow
 
 
-def test_book_builds_with_warnings_as_errors():
+def test_book_builds_with_warnings_as_errors(book_session):
     build = build_book()
     if build.not_run_because:
         pytest.skip(build.not_run_because)
@@ -17,7 +17,7 @@ def test_book_builds_with_warnings_as_errors():
         assert (HTML / f"{page}.html").exists(), f"{page}.html was not built"
 
 
-def test_book_build_executed_no_notebook_itself():
+def test_book_build_executed_no_notebook_itself(book_session):
     """Each chapter runs once: the build must find every chapter in the execution cache."""
     build = build_book()
     if not build.ok:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_executes(path):
+def test_chapter_executes(path, book_session):
     run = execute_chapters()[path.name]
     if run.error:
         pytest.fail(f"{path.name} did not execute ({run.seconds:.0f} s):\n{run.error}", pytrace=False)

@@ -33,6 +33,9 @@ def _checks():
     return [f'from dlcore.exercises import check\ncheck("{i}")' for i in IDS]
 
 
+pytestmark = pytest.mark.xdist_group("exercise_bulk")  # the class is graded once, in one worker
+
+
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("class")

@@ -42,7 +42,7 @@ WRONG_ANSWERS = {  # five mistakes a learner makes in exercise 2.1, each must ge
                           "    return 0.5 * (1 + np.tanh((X @ w / 2 + b) / 2))\n"),
 }
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]  # one JupyterLab server
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
 pytest.importorskip("jupyterlab", reason="JupyterLab is in requirements.txt")
 if not Path(CHROMIUM).exists():

