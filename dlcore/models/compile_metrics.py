@@ -39,10 +39,16 @@ class CompileMetrics:
             if metric is not None:
                 metric.reset_state()
 
-    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None) -> None:
+        """Add one batch. ``mask``: the output's padding mask ``(batch, steps)``; as in Keras only the mean
+        metrics (accuracy, mse, ...) read it, counting the real steps only, while Precision/Recall/AUC don't."""
         self.build(y_true, y_pred)
         for metric, (_, weighted) in zip(self._objects, self._specs):
-            metric.update_state(y_true, y_pred, sample_weight=sample_weight if weighted else None)
+            weights = sample_weight if weighted else None
+            if mask is not None and isinstance(metric, metrics_lib.MeanMetricWrapper):
+                metric.update_state(y_true, y_pred, sample_weight=weights, mask=mask)
+            else:
+                metric.update_state(y_true, y_pred, sample_weight=weights)
 
     def result(self) -> dict:
         """``{log name: value}`` (a later metric with a clashing name replaces an earlier one, as in Keras)."""

@@ -89,6 +89,7 @@ class Functional(Model):
                 arg, mask = args[0], arg_masks[0]
             values[id(node)], masks[id(node)] = node.layer.forward_masked(
                 arg, mask, training=node.layer.training_mode(training))
+        self._output_mask = masks[id(self._output)]  # the loss and the metrics skip padded steps
         return values[id(self._output)]
 
     def _backward(self, grad: np.ndarray) -> None:

@@ -125,7 +125,7 @@ def _train_epoch(model, x, y, sample_weight, order, batch_size, steps, epoch, ca
             error.history = model.history = history  # the epochs completed before it diverged
             raise error
         loss_sum, seen = loss_sum + loss * len(idx), seen + len(idx)  # the loss mean is weighted by batch size
-        logs = {"loss": loss_sum / seen, **model._update_metrics(y[idx], model._last[1], w)}
+        logs = {"loss": loss_sum / seen, **model._update_metrics(y[idx], model._last[1], w, model._output_mask)}
         _call(callbacks, "on_train_batch_end", step, dict(logs))
     return logs
 
@@ -156,14 +156,16 @@ def check_batch_size(batch_size) -> int:
 
 
 def check_sample_weight(sample_weight, n: int):
-    """``None`` or a float64 array of shape ``(n,)``."""
+    """``None`` or a float64 array of shape ``(n,)``, or ``(n, steps)`` (one weight per step of a sequence
+    output; the loss checks the steps)."""
     if sample_weight is None:
         return None
     w = np.asarray(sample_weight, dtype=np.float64)
     if w.ndim == 2 and w.shape[1] == 1:
         w = w[:, 0]
-    if w.shape != (n,):
-        raise ValueError(f"sample_weight must have shape ({n},), one weight per sample, got {w.shape}")
+    if w.ndim == 0 or len(w) != n:
+        raise ValueError(f"sample_weight must have shape ({n},), one weight per sample (or ({n}, steps) for a "
+                         f"sequence output), got {w.shape}")
     return w
 
 
@@ -180,7 +182,9 @@ def batch_weights(y, sample_weight, class_weight, n: int):
         labels = np.argmax(labels, axis=-1) if labels.shape[-1] != 1 else labels[..., 0]
     labels = np.round(labels).astype(np.int64).reshape(len(labels), -1)[:, 0]
     weights = np.array([float(class_weight.get(int(c), 1.0)) for c in labels])
-    return weights if sample_weight is None else sample_weight * weights
+    if sample_weight is None:
+        return weights
+    return sample_weight * weights.reshape(weights.shape + (1,) * (sample_weight.ndim - 1))
 
 
 def _check_validation(validation_data):
