@@ -74,8 +74,8 @@ def test_structure_errors_are_clear():
     shared = Dense(3)
     with pytest.raises(ValueError, match="called twice"):
         Model(a, shared(shared(a)))
-    with pytest.raises(ValueError, match="one input and one output"):
-        Model([a, b], Dense(1)(a))
+    with pytest.raises(ValueError, match="same tensor twice"):
+        Model([a, a], Dense(1)(a))
     with pytest.raises(ValueError, match=r"\(None, 3\)"):
         Model(a, Dense(1)(a)).predict(np.ones((2, 5)))
 
@@ -101,3 +101,58 @@ def test_forward_matches_keras_with_the_same_weights():
     x = RNG.normal(size=(5, 4))
     np.testing.assert_allclose(model.predict(x), theirs.predict(x, verbose=0), rtol=1e-6)  # Keras: float32 matmul
     assert model.count_params() == theirs.count_params()
+
+
+# ----- several inputs and outputs ----------------------------------------------------------------------
+def _two_in_two_out():
+    import dlcore
+    from dlcore.layers import Concatenate
+    dlcore.set_seed(2)
+    a, b = Input(shape=(3,), name="a"), Input(shape=(2,), name="b")
+    h = Dense(4, activation="tanh")(Concatenate()([a, b]))
+    y1 = Dense(1, name="y1")(h)
+    # y2 also reads b directly: the gradient of b's branch and of the shared h add up
+    y2 = Dense(2, activation="softmax", name="y2")(Add()([Dense(2)(b), Dense(2)(h)]))
+    return _float64(Model([a, b], [y1, y2]))
+
+
+def test_multi_input_multi_output_forward_and_backward_match_numerical():
+    from dlcore.gradcheck import numerical_gradient, rel_error
+    model = _two_in_two_out()
+    r = np.random.default_rng(0)
+    xa, xb = r.normal(size=(5, 3)), r.normal(size=(5, 2))
+    out = model.predict([xa, xb])
+    assert isinstance(out, list) and [o.shape for o in out] == [(5, 1), (5, 2)]
+    assert model.output_names == ["y1", "y2"] and model.input_names == ["a", "b"]
+    r1, r2 = r.normal(size=(5, 1)), r.normal(size=(5, 2))
+
+    def f():
+        o1, o2 = model._forward([xa, xb], False)
+        return float(np.sum(o1 * r1) + np.sum(o2 * r2))
+
+    f()
+    model._backward([r1, r2])
+    for layer in model.layers:
+        for k, p in layer.params.items():
+            analytic = layer.grads[k].copy()
+            assert rel_error(analytic, numerical_gradient(f, p)) < 1e-7, (layer.name, k)
+
+
+def test_multi_io_predict_batches_dicts_and_errors():
+    model = _two_in_two_out()
+    xa, xb = np.ones((7, 3)), np.arange(14.0).reshape(7, 2)
+    whole = model.predict([xa, xb])
+    for got in (model.predict([xa, xb], batch_size=3), model.predict({"b": xb, "a": xa})):
+        for g, w in zip(got, whole):
+            np.testing.assert_allclose(g, w, rtol=1e-12)
+    with pytest.raises(ValueError, match="expected a list of 2 arrays, got 1"):
+        model.predict([xa])
+    with pytest.raises(ValueError, match="same number of samples"):
+        model.predict([xa, xb[:3]])
+    with pytest.raises(ValueError, match="unknown \\['c'\\]"):
+        model.predict({"a": xa, "c": xb})
+    with pytest.raises(ValueError, match="for 'b'"):
+        model.predict([xa, np.ones((7, 4))])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(NotImplementedError, match="several inputs"):
+        model.fit([xa, xb], [np.ones((7, 1)), np.ones((7, 2))])

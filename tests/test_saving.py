@@ -212,3 +212,18 @@ def test_your_own_metric_function_is_left_out_with_a_warning(tmp_path):
     with pytest.warns(UserWarning, match="not a dlcore metric, so it is not saved"):
         model.save(tmp_path / "m.keras")
     assert load_model(tmp_path / "m.keras").metrics_names == ["loss", "mae"]
+
+
+def test_multi_input_multi_output_functional_round_trip(tmp_path):
+    import dlcore
+    from dlcore.layers import Concatenate
+    dlcore.set_seed(3)
+    a, b = dlcore.layers.Input(shape=(3,), name="a"), dlcore.layers.Input(shape=(2,), name="b")
+    h = dlcore.layers.Dense(4, activation="tanh")(Concatenate()([a, b]))
+    model = dlcore.Model([a, b], [dlcore.layers.Dense(1)(h), dlcore.layers.Dense(2, activation="softmax")(b)])
+    x = [np.random.default_rng(3).normal(size=(4, 3)), np.random.default_rng(4).normal(size=(4, 2))]
+    model.save(tmp_path / "m.keras")
+    loaded = dlcore.saving.load_model(tmp_path / "m.keras")
+    assert [t.name for t in loaded.inputs] == ["a", "b"] and len(loaded.outputs) == 2
+    for ours, theirs in zip(loaded.predict(x), model.predict(x)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)

@@ -41,7 +41,10 @@ def fit(model, x, y, batch_size=None, epochs=1, verbose="auto", callbacks=None, 
     class_weight : dict, optional
         ``{class index: weight}``; each sample's loss is multiplied by its class's weight.
     sample_weight : array of shape (n,), optional
-        Per-sample loss weights: the batch loss is ``sum(w_i * l_i) / batch_size``.
+        Per-sample loss weights: the batch loss is ``sum(w_i * l_i) / batch_size``. For a sequence
+        output ``(n, steps, ...)`` also ``(n, steps)``, one weight per step. If the output carries a
+        padding mask (``Embedding(mask_zero=True)`` ... ``return_sequences=True``), padded steps weigh 0
+        and the loss is the mean over the real steps (``dlcore.losses.apply_mask``, as Keras).
     initial_epoch : int
         Epoch to start from (to resume a run); ``History.epoch`` counts from it.
 
