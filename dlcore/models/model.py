@@ -15,7 +15,7 @@ import numpy as np
 from .. import losses, optimizers
 from ..layers.base import Layer
 from ..tape import recording
-from . import training
+from . import structure, training
 from .compile_metrics import CompileMetrics
 from .summary import print_summary
 from .weights import WeightsMixin
@@ -51,6 +51,7 @@ class Model(WeightsMixin):
         self._weighted_metric_specs: list = []
         self._compile_metrics = CompileMetrics([], [])
         self._loss_weight = 1.0
+        self._output_losses: dict[str, float] = {}  # several outputs: each one's loss in the last batch
         self._output_mask = None  # the padding mask of the last forward pass's output (Sequential, functional)
         self.stop_training = False
         self.history = None
@@ -169,6 +170,13 @@ class Model(WeightsMixin):
             raise ValueError(f"model.{what}() needs a loss, but compile() was called without one: "
                              f"model.compile(optimizer=..., loss='mse') (or another loss), as in Keras")
 
+    def _check_data(self, x, y):
+        """``x`` and ``y`` as arrays (a list of them for several inputs / outputs) with the same samples."""
+        return training.check_xy(x, y)
+
+    def _check_sample_weight(self, sample_weight, n: int):
+        return training.check_sample_weight(sample_weight, n)
+
     def _update_metrics(self, y, y_pred, sample_weight, mask=None) -> dict:
         """Add one batch to the compiled metrics; returns their results so far ``{name: value}``."""
         self._compile_metrics.update_state(y, y_pred, sample_weight, mask=mask)
@@ -231,8 +239,8 @@ class Model(WeightsMixin):
         ``verbose`` 1 prints the result (``"auto"``: silent).
         """
         self._require_compiled("evaluate")
-        x, y = training.check_xy(x, y)
-        sample_weight = training.check_sample_weight(sample_weight, len(x))
+        x, y = self._check_data(x, y)
+        sample_weight = self._check_sample_weight(sample_weight, structure.num_samples(x))
         result = self._test_logs(x, y, sample_weight, batch_size)
         if verbose not in ("auto", 0, None, False):
             print(training.format_logs(result))
@@ -267,16 +275,19 @@ class Model(WeightsMixin):
         """One update on one batch; returns its loss (and metrics) as Keras does: a float without
         metrics, else ``[loss, metric, ...]``, or a dict with ``return_dict=True``."""
         self._require_compiled("train_on_batch")
-        x, y = training.check_xy(x, y)
-        sample_weight = training.batch_weights(y, sample_weight, class_weight, len(x))
+        x, y = self._check_data(x, y)
+        n = structure.num_samples(x)
+        sample_weight = (training.batch_weights(y, sample_weight, class_weight, n) if class_weight is not None
+                         else self._check_sample_weight(sample_weight, n))
         loss = self.train_step(x, y, sample_weight)
         self.reset_metrics()
-        logs = {"loss": loss, **self._update_metrics(y, self._last[1], sample_weight, self._output_mask)}
+        logs = {"loss": loss, **self._output_losses, **self._update_metrics(y, self._last[1], sample_weight, self._output_mask)}
         return _logs_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch in inference mode, returned like :meth:`train_on_batch`."""
-        return self.evaluate(x, y, batch_size=len(x), verbose=0, sample_weight=sample_weight, return_dict=return_dict)
+        x, y = self._check_data(x, y)
+        return self.evaluate(x, y, batch_size=structure.num_samples(x), verbose=0, sample_weight=sample_weight, return_dict=return_dict)
 
     def predict_on_batch(self, x) -> np.ndarray:
         """Outputs for one batch ``x`` in inference mode."""

@@ -51,3 +51,25 @@ def _is_list_of_arrays(data) -> bool:
 def take(arrays: list[np.ndarray], index) -> list[np.ndarray]:
     """The same rows (a slice or an index array) of every array."""
     return [a[index] for a in arrays]
+
+
+def rows(data, index):
+    """The same rows of ``data``: one array, or a list of arrays (one per input or output); None stays None."""
+    if isinstance(data, list):
+        return [None if a is None else a[index] for a in data]
+    return None if data is None else data[index]
+
+
+def num_samples(data) -> int:
+    """The number of samples in one array or a list of arrays (they all have the same)."""
+    return len(data[0]) if isinstance(data, list) else len(data)
+
+
+def per_output(value, names: list[str]) -> list:
+    """A value for each output: ``value`` itself for all (an array or None), or a list / dict by output name."""
+    if isinstance(value, dict):
+        return as_arrays(value, names, "sample_weight")
+    if isinstance(value, (list, tuple)) and len(value) == len(names) and all(
+            v is None or np.ndim(v) > 0 for v in value):  # a list of arrays, not a list of numbers
+        return list(value)
+    return [value] * len(names)
