@@ -53,13 +53,16 @@ class CompileLoss:
 
         ``weights`` holds each output's sample weights (already multiplied by its padding mask), or None.
         """
+        return self.combine(lambda i, fn: fn(ys[i], outs[i], sample_weight=weights[i]))
+
+    def combine(self, loss_of) -> tuple[float, dict[str, float]]:
+        """``sum(weight_i * loss_i)`` and the logged unweighted losses, where ``loss_of(i, loss_fn)`` computes
+        output ``i``'s loss (on a batch, or on a whole data set for ``evaluate``)."""
         total, logged = 0.0, {}
-        for name, fn, w, y, out, sw in zip(self.output_names, self.losses, self.weights, ys, outs, weights):
-            if fn is None:
-                continue
-            value = fn(y, out, sample_weight=sw)
-            logged[f"{name}_loss"] = value
-            total += w * value
+        for i, (name, fn, weight) in enumerate(zip(self.output_names, self.losses, self.weights)):
+            if fn is not None:
+                logged[f"{name}_loss"] = value = loss_of(i, fn)
+                total += weight * value
         return total, (logged if len(logged) > 1 else {})
 
     def gradients(self, ys: list, outs: list, weights: list) -> list[np.ndarray]:

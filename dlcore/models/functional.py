@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import losses
 from ..layers.base import KerasTensor, Layer, shape_matches
 from ..layers.input import Input
 from . import structure, training
-from .model import Model
+from .compile_loss import CompileLoss
+from .compile_metrics import OutputMetrics
+from .model import Model, dataset_loss
 
 
 class InputLayer(Layer):
@@ -90,28 +93,103 @@ class Functional(Model):
     def _is_multi_io(self) -> bool:
         return len(self._inputs) > 1 or len(self._outputs) > 1
 
+    def _multi_output(self) -> bool:
+        return len(self._outputs) > 1
+
     def _predict_masked(self, x, batch_size=None):
-        """Several inputs: ``x`` is their list (or a dict by input name); several outputs: a list comes back."""
+        """Several inputs: ``x`` is their list (or a dict by input name); several outputs: a list comes back,
+        and a list of their padding masks."""
         if not self._is_multi_io():
             return super()._predict_masked(x, batch_size)
-        xs = structure.as_arrays(x if len(self._inputs) > 1 else [x], self.input_names, "x")
+        xs = _as_list(x, self.input_names, "x")
         n = len(xs[0])
         if n == 0:
             raise ValueError("predict needs a batch of samples, got empty arrays")
         batch_size = n if batch_size is None else training.check_batch_size(batch_size)
-        batches = []
+        batches, batch_masks = [], []
         for i in range(0, n, batch_size):
-            batch = [self._cast(a) for a in structure.take(xs, slice(i, i + batch_size))]
+            batch = self._cast(structure.take(xs, slice(i, i + batch_size)))
             out = self._forward(batch if len(self._inputs) > 1 else batch[0], False)
-            batches.append(out if len(self._outputs) > 1 else [out])
+            batches.append(out if self._multi_output() else [out])
+            batch_masks.append(self._output_mask if self._multi_output() else [self._output_mask])
         outs = [np.concatenate(parts) for parts in zip(*batches)]
-        return (outs if len(self._outputs) > 1 else outs[0]), None
+        masks = [None if parts[0] is None else np.concatenate(parts) for parts in zip(*batch_masks)]
+        return (outs, masks) if self._multi_output() else (outs[0], masks[0])
 
-    def _require_compiled(self, what: str) -> None:
-        if self._is_multi_io():
-            raise NotImplementedError(f"model.{what}(): dlcore does not train or evaluate models with several inputs "
-                                      "or outputs yet (predict, summary and save work)")
-        super()._require_compiled(what)
+    # ----- several outputs: a loss and metrics per output (compile_loss.py, compile_metrics.py) -----
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                **kwargs) -> None:
+        """As :meth:`Model.compile`; with several outputs ``loss``, ``loss_weights``, ``metrics`` and
+        ``weighted_metrics`` may be lists (one entry per output) or dicts by output name
+        (see :mod:`dlcore.models.compile_loss`)."""
+        if not self._multi_output():
+            return super().compile(optimizer, loss, loss_weights, metrics, weighted_metrics, **kwargs)
+        super().compile(optimizer, **kwargs)
+        self.loss = None if loss is None else CompileLoss(loss, loss_weights, self.output_names)
+        self._metric_specs, self._weighted_metric_specs = metrics or [], weighted_metrics or []
+        self._compile_metrics = OutputMetrics(metrics, weighted_metrics, self.output_names)
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """``["loss", <output>_loss ..., <output>_<metric> ...]``, the order of :meth:`evaluate`'s list."""
+        if not self._multi_output() or self.loss is None:
+            return super().metrics_names
+        return ["loss", *self.loss.log_names, *dict.fromkeys(self._compile_metrics.names)]
+
+    def _check_data(self, x, y):
+        if not self._is_multi_io():
+            return super()._check_data(x, y)
+        if y is None:
+            raise ValueError("y is missing: dlcore models need targets, fit(x, y) / evaluate(x, y)")
+        xs, ys = _as_list(x, self.input_names, "x"), _as_list(y, self.output_names, "y")
+        if len(xs[0]) != len(ys[0]):
+            raise ValueError(f"x and y must have the same number of samples, got {len(xs[0])} and {len(ys[0])}")
+        if len(xs[0]) == 0:
+            raise ValueError("x and y are empty")
+        return (xs if len(self._inputs) > 1 else xs[0]), (ys if self._multi_output() else ys[0])
+
+    def _check_sample_weight(self, sample_weight, n: int):
+        """One array for all outputs, or a list / dict with one per output (None: unweighted)."""
+        if not self._multi_output():
+            return super()._check_sample_weight(sample_weight, n)
+        return [training.check_sample_weight(w, n) for w in structure.per_output(sample_weight, self.output_names)]
+
+    def _cast(self, x):
+        return [super(Functional, self)._cast(a) for a in x] if isinstance(x, list) else super()._cast(x)
+
+    def compute_loss(self, x, y, training: bool = False, sample_weight=None) -> float:
+        if not self._multi_output():
+            return super().compute_loss(x, y, training, sample_weight)
+        outs = self._forward(self._cast(x), training)
+        sample_weights = sample_weight or [None] * len(outs)
+        weights = [losses.apply_mask(w, mask) for w, mask in zip(sample_weights, self._output_mask)]
+        self._last = (y, outs, weights)
+        data_loss, self._output_losses = self.loss(y, outs, weights)
+        return data_loss + sum(layer.regularization_loss() for layer in self._chain)
+
+    def backpropagate(self) -> None:
+        if not self._multi_output():
+            return super().backpropagate()
+        self._backward(self.loss.gradients(*self._last))
+
+    def _update_metrics(self, y, y_pred, sample_weight, mask=None) -> dict:
+        if not self._multi_output():
+            return super()._update_metrics(y, y_pred, sample_weight, mask)
+        n = len(y_pred)
+        self._compile_metrics.update_state(y, y_pred, sample_weight or [None] * n, mask or [None] * n)
+        return self._compile_metrics.result()
+
+    def _test_logs(self, x, y, sample_weight, batch_size=None) -> dict[str, float]:
+        if not self._multi_output():
+            return super()._test_logs(x, y, sample_weight, batch_size)
+        y_pred, masks = self._predict_masked(x, batch_size)
+        sample_weights = sample_weight or [None] * len(y_pred)
+        self.reset_metrics()
+        metrics = self._update_metrics(y, y_pred, sample_weights, masks)
+        data_loss, output_losses = self.loss.combine(lambda i, fn: dataset_loss(
+            fn, y[i], y_pred[i], sample_weights[i], masks[i], batch_size or 32))
+        regularization = sum(layer.regularization_loss() for layer in self._chain)
+        return {"loss": data_loss + regularization, **output_losses, **metrics}
 
     def _validate_input(self, x) -> None:
         xs = x if len(self._inputs) > 1 else [x]
@@ -162,6 +240,13 @@ class Functional(Model):
             for t, d in zip(node.inputs, d_inputs):
                 if id(t) not in data:  # a new array: merge layers hand out the same one twice
                     grads[id(t)] = grads[id(t)] + d if id(t) in grads else d
+
+
+def _as_list(data, names: list[str], what: str) -> list[np.ndarray]:
+    """``data`` for one input (output) or several as a list of arrays, one per name."""
+    if len(names) > 1 or isinstance(data, dict):
+        return structure.as_arrays(data, names, what)
+    return structure.as_arrays([np.asarray(data)], names, what)
 
 
 def _tensors(value, kind, label: str, expected: str) -> list:

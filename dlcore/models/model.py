@@ -250,7 +250,7 @@ class Model(WeightsMixin):
         y_pred, mask = self._predict_masked(x, batch_size)
         self.reset_metrics()
         metrics = self._update_metrics(y, y_pred, sample_weight, mask)
-        loss = _dataset_loss(self.loss, y, y_pred, sample_weight, mask, batch_size or 32)
+        loss = dataset_loss(self.loss, y, y_pred, sample_weight, mask, batch_size or 32)
         return {"loss": self._loss_weight * loss + sum(layer.regularization_loss() for layer in self._chain),
                 **metrics}
 
@@ -281,13 +281,15 @@ class Model(WeightsMixin):
                          else self._check_sample_weight(sample_weight, n))
         loss = self.train_step(x, y, sample_weight)
         self.reset_metrics()
-        logs = {"loss": loss, **self._output_losses, **self._update_metrics(y, self._last[1], sample_weight, self._output_mask)}
+        metrics = self._update_metrics(y, self._last[1], sample_weight, self._output_mask)
+        logs = {"loss": loss, **self._output_losses, **metrics}
         return _logs_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch in inference mode, returned like :meth:`train_on_batch`."""
         x, y = self._check_data(x, y)
-        return self.evaluate(x, y, batch_size=structure.num_samples(x), verbose=0, sample_weight=sample_weight, return_dict=return_dict)
+        return self.evaluate(x, y, batch_size=structure.num_samples(x), verbose=0, sample_weight=sample_weight,
+                             return_dict=return_dict)
 
     def predict_on_batch(self, x) -> np.ndarray:
         """Outputs for one batch ``x`` in inference mode."""
@@ -305,7 +307,7 @@ class Model(WeightsMixin):
         return {"name": self.name}
 
 
-def _dataset_loss(loss_fn, y, y_pred, sample_weight, mask, batch_size: int) -> float:
+def dataset_loss(loss_fn, y, y_pred, sample_weight, mask, batch_size: int) -> float:
     """The loss over a whole data set: Keras' mean of its batches' losses, weighted by the batch sizes.
 
     Without a padding mask that is simply the loss of all the samples at once. With one, each batch's

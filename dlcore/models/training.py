@@ -79,9 +79,6 @@ def fit(model, x, y, batch_size=None, epochs=1, verbose="auto", callbacks=None, 
         x, y, sample_weight = (structure.rows(data, train) for data in (x, y, sample_weight))
         n = cut
     validation_data = _check_validation(model, validation_data)
-    if class_weight is not None and isinstance(y, list):
-        raise ValueError("class_weight is not supported for a model with several outputs (as in Keras); "
-                         "pass sample_weight instead")
     if class_weight is not None:  # training rows only: validation is never class-weighted
         sample_weight = batch_weights(y, None, class_weight, n)
     for label, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
@@ -184,6 +181,9 @@ def check_sample_weight(sample_weight, n: int):
 def batch_weights(y, sample_weight, class_weight, n: int):
     """Sample weights times class weights (Keras: the class is ``argmax(y)`` for one-hot labels, else
     ``round(y)``; classes missing from ``class_weight`` weigh 1)."""
+    if class_weight is not None and isinstance(y, list):
+        raise ValueError("class_weight is not supported for a model with several outputs (as in Keras); "
+                         "pass sample_weight instead")
     sample_weight = check_sample_weight(sample_weight, n)
     if class_weight is None:
         return sample_weight
