@@ -258,10 +258,25 @@ def _init_kwargs(cls, config: dict) -> dict:
 def _compile_config(model) -> dict | None:
     if model.optimizer is None:
         return None
+    from .models.compile_loss import CompileLoss
+    if isinstance(model.loss, CompileLoss):  # several outputs: the loss(es), weights and metrics as given
+        return {"optimizer": _encode(model.optimizer), "loss": _encode(model.loss.spec),
+                "metrics": _savable_per_output(model._metric_specs),
+                "weighted_metrics": _savable_per_output(model._weighted_metric_specs),
+                "loss_weights": _encode(model.loss.weights_spec)}
     return {"optimizer": _encode(model.optimizer), "loss": _encode(model.loss),
             "metrics": _savable_metrics(model._metric_specs),
             "weighted_metrics": _savable_metrics(model._weighted_metric_specs),
             "loss_weights": model._loss_weight}
+
+
+def _savable_per_output(specs):
+    """Per-output metrics (a list with an entry per output, or a dict by output name), each made savable."""
+    def savable(entry):
+        return None if entry is None else _savable_metrics(entry if isinstance(entry, (list, tuple)) else [entry])
+    if isinstance(specs, dict):
+        return {name: savable(entry) for name, entry in specs.items()}
+    return [savable(entry) for entry in specs]
 
 
 def _savable_metrics(specs: list) -> list:

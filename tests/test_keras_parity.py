@@ -764,3 +764,55 @@ def test_every_dlcore_loss_with_a_keras_twin_has_a_case():
     twins = {n for n in _public(dl_losses) if hasattr(keras.losses, n)} - {"Loss", "get", "serialize", "deserialize"}
     covered = {c[1] for c in LOSS_CASES} | {c[2] for c in LOSS_CASES}
     assert twins <= covered, f"dlcore losses with a Keras twin but no parity case: {sorted(twins - covered)}"
+
+
+def _two_in_two_out(L, Input):
+    """Inputs a (3 features) and b (2) -> a shared tanh layer -> y1 (regression) and y2 (sigmoid)."""
+    a, b = Input(shape=(3,), name="a"), Input(shape=(2,), name="b")
+    layers = [L.Dense(4, activation="tanh"), L.Dense(1, name="y1"), L.Dense(1, activation="sigmoid", name="y2")]
+    h = layers[0](L.Concatenate()([a, b]))
+    return [a, b], [layers[1](h), layers[2](h)], layers
+
+
+MULTI_OUTPUT_CASES = [
+    ("lists-loss-weights", dict(loss=["mse", "binary_crossentropy"], loss_weights=[1.0, 0.5],
+                                metrics=[["mae"], ["accuracy"]]), dict(validation_split=0.25)),
+    ("dicts-weighted-metrics", dict(loss={"y2": "binary_crossentropy", "y1": "mse"},
+                                    loss_weights={"y1": 2.0, "y2": 1.0}, metrics={"y1": ["mae", "mse"]},
+                                    weighted_metrics={"y2": ["accuracy"]}),
+     dict(sample_weight=rng(21).uniform(0.5, 2.0, size=40))),
+    ("one-loss-for-both", dict(loss="mse", metrics=["mae", "mae"]), dict(validation_split=0.2, batch_size=7)),
+]
+
+
+@pytest.mark.parametrize("case_id,compile_kw,fit_kw", MULTI_OUTPUT_CASES, ids=[c[0] for c in MULTI_OUTPUT_CASES])
+def test_two_input_two_output_fit_history_and_evaluate_match_keras(case_id, compile_kw, fit_kw):
+    r = rng(20)
+    x = [r.normal(size=(40, 3)), r.normal(size=(40, 2))]
+    y = [r.normal(size=(40, 1)), (r.random(size=(40, 1)) > 0.5).astype(float)]
+    k_in, k_out, k_layers = _two_in_two_out(keras.layers, keras.Input)
+    kmodel = keras.Model(k_in, k_out)
+    dlcore.set_seed(0)
+    d_in, d_out, d_layers = _two_in_two_out(dl_layers, dl_layers.Input)
+    dmodel = dlcore.Model(d_in, d_out)
+    for layer, fan_in in zip(d_layers, (5, 4, 4)):
+        layer.build((None, fan_in), dtype=np.float64)
+    for kl, dl in zip(k_layers, d_layers):
+        kr.copy_weights(kl, dl)
+    kmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), **compile_kw)
+    dmodel.compile(optimizer=dl_optimizers.SGD(learning_rate=0.1), **compile_kw)
+    fit_kw = dict(dict(epochs=3, batch_size=16), **fit_kw)
+    kh = kmodel.fit(x, y, shuffle=False, verbose=0, **fit_kw).history
+    dh = dmodel.fit(x, y, shuffle=False, verbose=0, **fit_kw).history
+    assert set(kh) == set(dh), f"history keys: Keras {sorted(kh)}, dlcore {sorted(dh)}"
+    for key in kh:
+        close(dh[key], kh[key], f"{case_id}: history[{key!r}] per epoch", rtol=1e-8, atol=1e-10)
+    for got, want in zip(dmodel.predict(x), kmodel.predict(x, verbose=0)):
+        close(got, kr.numpy(want), f"{case_id}: predict after fit", rtol=1e-7)
+    w = rng(22).uniform(0.5, 2.0, size=40)
+    k_eval = kmodel.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True)
+    d_eval = dmodel.evaluate(x, y, sample_weight=w, return_dict=True)
+    assert set(k_eval) == set(d_eval)
+    for key in k_eval:
+        close(d_eval[key], k_eval[key], f"{case_id}: evaluate[{key!r}]", rtol=1e-10)
+    close(dmodel.evaluate(x, y), kmodel.evaluate(x, y, verbose=0), f"{case_id}: evaluate's list", rtol=1e-10)

@@ -227,3 +227,16 @@ def test_multi_input_multi_output_functional_round_trip(tmp_path):
     assert [t.name for t in loaded.inputs] == ["a", "b"] and len(loaded.outputs) == 2
     for ours, theirs in zip(loaded.predict(x), model.predict(x)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_multi_output_compile_state_round_trips(tmp_path):
+    """Per-output losses, loss weights and metrics (lists and dicts by output name) are saved and restored."""
+    from test_functional import _two_in_two_out, _two_io_data
+    model = _two_in_two_out()
+    x, y = _two_io_data()
+    model.compile(optimizer="sgd", loss={"y1": "mse", "y2": "categorical_crossentropy"}, loss_weights=[1.0, 0.5],
+                  metrics={"y2": ["accuracy"]}, weighted_metrics=[["mae"], None])
+    model.save(tmp_path / "two_outputs.keras")
+    loaded = dlcore.saving.load_model(tmp_path / "two_outputs.keras")
+    assert loaded.metrics_names == model.metrics_names == ["loss", "y1_loss", "y2_loss", "y2_accuracy", "y1_mae"]
+    np.testing.assert_allclose(loaded.evaluate(x, y), model.evaluate(x, y), rtol=1e-5)
