@@ -162,10 +162,13 @@ def _model_config(model) -> dict:
             "trainable": [layer.trainable for layer in model.layers]}
     if isinstance(model, Functional):
         index = {id(node): i for i, node in enumerate(model._nodes)}
+        index.update({id(t): -1 - k for k, t in enumerate(model._inputs)})  # Input k is -1 - k
         nodes = [{"layer": layer_config(node.layer), "list": node.called_on_list,
-                  "inputs": [index.get(id(t), -1) for t in node.inputs]} for node in model._nodes]
+                  "inputs": [index[id(t)] for t in node.inputs]} for node in model._nodes]
         return {**base, "kind": "functional", "input_shape": list(model._input.shape), "nodes": nodes,
-                "input_name": model._input.name}
+                "input_name": model._input.name,
+                "inputs": [{"shape": list(t.shape), "name": t.name} for t in model._inputs],
+                "outputs": [index[id(t)] for t in model._outputs]}
     if isinstance(model, Sequential):
         shape = model._input_shape or model.output_shapes and _first_input_shape(model)
         dtypes = [str(w.dtype) for w in model.weights]
@@ -198,11 +201,15 @@ def _build_model(config: dict, registry: dict):
         if shape:
             model.build(tuple(shape), dtype=np.dtype(config.get("dtype", "float32")))
     elif kind == "functional":
-        tensors = [Input(shape=tuple(config["input_shape"]), name=config.get("input_name"))]
+        specs = config.get("inputs") or [{"shape": config["input_shape"], "name": config.get("input_name")}]
+        inputs = [Input(shape=tuple(spec["shape"]), name=spec["name"]) for spec in specs]
+        tensors = []
         for node in config["nodes"]:
-            args = [tensors[0] if i < 0 else tensors[i + 1] for i in node["inputs"]]
+            args = [inputs[-1 - i] if i < 0 else tensors[i] for i in node["inputs"]]
             tensors.append(_build_layer(node["layer"], registry)(args if node["list"] else args[0]))
-        model = Model(tensors[0], tensors[-1], name=config["name"])
+        outputs = [tensors[i] for i in config.get("outputs", [len(tensors) - 1])]
+        model = Model(inputs if len(inputs) > 1 else inputs[0], outputs if len(outputs) > 1 else outputs[0],
+                      name=config["name"])
     else:
         cls = registry.get(config["registered_name"])
         if cls is None:
@@ -251,10 +258,25 @@ def _init_kwargs(cls, config: dict) -> dict:
 def _compile_config(model) -> dict | None:
     if model.optimizer is None:
         return None
+    from .models.compile_loss import CompileLoss
+    if isinstance(model.loss, CompileLoss):  # several outputs: the loss(es), weights and metrics as given
+        return {"optimizer": _encode(model.optimizer), "loss": _encode(model.loss.spec),
+                "metrics": _savable_per_output(model._metric_specs),
+                "weighted_metrics": _savable_per_output(model._weighted_metric_specs),
+                "loss_weights": _encode(model.loss.weights_spec)}
     return {"optimizer": _encode(model.optimizer), "loss": _encode(model.loss),
             "metrics": _savable_metrics(model._metric_specs),
             "weighted_metrics": _savable_metrics(model._weighted_metric_specs),
             "loss_weights": model._loss_weight}
+
+
+def _savable_per_output(specs):
+    """Per-output metrics (a list with an entry per output, or a dict by output name), each made savable."""
+    def savable(entry):
+        return None if entry is None else _savable_metrics(entry if isinstance(entry, (list, tuple)) else [entry])
+    if isinstance(specs, dict):
+        return {name: savable(entry) for name, entry in specs.items()}
+    return [savable(entry) for entry in specs]
 
 
 def _savable_metrics(specs: list) -> list:

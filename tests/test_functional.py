@@ -74,8 +74,8 @@ def test_structure_errors_are_clear():
     shared = Dense(3)
     with pytest.raises(ValueError, match="called twice"):
         Model(a, shared(shared(a)))
-    with pytest.raises(ValueError, match="one input and one output"):
-        Model([a, b], Dense(1)(a))
+    with pytest.raises(ValueError, match="same tensor twice"):
+        Model([a, a], Dense(1)(a))
     with pytest.raises(ValueError, match=r"\(None, 3\)"):
         Model(a, Dense(1)(a)).predict(np.ones((2, 5)))
 
@@ -101,3 +101,143 @@ def test_forward_matches_keras_with_the_same_weights():
     x = RNG.normal(size=(5, 4))
     np.testing.assert_allclose(model.predict(x), theirs.predict(x, verbose=0), rtol=1e-6)  # Keras: float32 matmul
     assert model.count_params() == theirs.count_params()
+
+
+# ----- several inputs and outputs ----------------------------------------------------------------------
+def _two_in_two_out():
+    import dlcore
+    from dlcore.layers import Concatenate
+    dlcore.set_seed(2)
+    a, b = Input(shape=(3,), name="a"), Input(shape=(2,), name="b")
+    h = Dense(4, activation="tanh")(Concatenate()([a, b]))
+    y1 = Dense(1, name="y1")(h)
+    # y2 also reads b directly: the gradient of b's branch and of the shared h add up
+    y2 = Dense(2, activation="softmax", name="y2")(Add()([Dense(2)(b), Dense(2)(h)]))
+    return _float64(Model([a, b], [y1, y2]))
+
+
+def test_multi_input_multi_output_forward_and_backward_match_numerical():
+    from dlcore.gradcheck import numerical_gradient, rel_error
+    model = _two_in_two_out()
+    r = np.random.default_rng(0)
+    xa, xb = r.normal(size=(5, 3)), r.normal(size=(5, 2))
+    out = model.predict([xa, xb])
+    assert isinstance(out, list) and [o.shape for o in out] == [(5, 1), (5, 2)]
+    assert model.output_names == ["y1", "y2"] and model.input_names == ["a", "b"]
+    r1, r2 = r.normal(size=(5, 1)), r.normal(size=(5, 2))
+
+    def f():
+        o1, o2 = model._forward([xa, xb], False)
+        return float(np.sum(o1 * r1) + np.sum(o2 * r2))
+
+    f()
+    model._backward([r1, r2])
+    for layer in model.layers:
+        for k, p in layer.params.items():
+            analytic = layer.grads[k].copy()
+            assert rel_error(analytic, numerical_gradient(f, p)) < 1e-7, (layer.name, k)
+
+
+def test_multi_io_predict_batches_dicts_and_errors():
+    model = _two_in_two_out()
+    xa, xb = np.ones((7, 3)), np.arange(14.0).reshape(7, 2)
+    whole = model.predict([xa, xb])
+    for got in (model.predict([xa, xb], batch_size=3), model.predict({"b": xb, "a": xa})):
+        for g, w in zip(got, whole):
+            np.testing.assert_allclose(g, w, rtol=1e-12)
+    with pytest.raises(ValueError, match="expected a list of 2 arrays, got 1"):
+        model.predict([xa])
+    with pytest.raises(ValueError, match="same number of samples"):
+        model.predict([xa, xb[:3]])
+    with pytest.raises(ValueError, match="unknown \\['c'\\]"):
+        model.predict({"a": xa, "c": xb})
+    with pytest.raises(ValueError, match="for 'b'"):
+        model.predict([xa, np.ones((7, 4))])
+
+
+def _two_io_data(n=20, seed=3):
+    r = np.random.default_rng(seed)
+    y2 = np.eye(2)[r.integers(0, 2, size=n)]
+    return [r.normal(size=(n, 3)), r.normal(size=(n, 2))], [r.normal(size=(n, 1)), y2]
+
+
+def test_multi_output_evaluate_is_the_weighted_sum_of_each_outputs_loss():
+    from dlcore import losses
+    model = _two_in_two_out()
+    x, y = _two_io_data()
+    model.compile(optimizer="sgd", loss=["mse", "categorical_crossentropy"], loss_weights=[1.0, 0.25],
+                  metrics=[["mae"], ["accuracy"]])
+    logs = model.evaluate(x, y, return_dict=True)
+    assert list(logs) == model.metrics_names == ["loss", "y1_loss", "y2_loss", "y1_mae", "y2_accuracy"]
+    out1, out2 = model.predict(x)
+    np.testing.assert_allclose(logs["y1_loss"], losses.get("mse")(y[0], out1), rtol=1e-12)
+    np.testing.assert_allclose(logs["y2_loss"], losses.get("categorical_crossentropy")(y[1], out2), rtol=1e-12)
+    np.testing.assert_allclose(logs["loss"], logs["y1_loss"] + 0.25 * logs["y2_loss"], rtol=1e-12)
+    np.testing.assert_allclose(logs["y1_mae"], np.mean(np.abs(y[0] - out1)), rtol=1e-12)
+    assert model.evaluate(x, y) == list(logs.values())
+    assert model.test_on_batch(x, y) == pytest.approx(list(logs.values()), rel=1e-12)
+
+
+def test_multi_output_fit_history_validation_and_dicts():
+    x, y = _two_io_data()
+    model = _two_in_two_out()
+    model.compile(optimizer="sgd", loss={"y2": "categorical_crossentropy", "y1": "mse"},
+                  metrics={"y2": "accuracy"})
+    history = model.fit({"a": x[0], "b": x[1]}, {"y1": y[0], "y2": y[1]}, epochs=3, batch_size=8,
+                        validation_split=0.25, verbose=0).history
+    assert set(history) == {"loss", "y1_loss", "y2_loss", "y2_accuracy",
+                            "val_loss", "val_y1_loss", "val_y2_loss", "val_y2_accuracy"}
+    assert all(len(v) == 3 for v in history.values())
+    held_out = model.evaluate([a[15:] for a in x], [b[15:] for b in y], return_dict=True)
+    np.testing.assert_allclose(history["val_loss"][-1], held_out["loss"], rtol=1e-12)
+    history = model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y)).history
+    assert history["loss"][0] > 0 and "val_y2_accuracy" in history
+
+
+def test_loss_weights_scale_each_outputs_gradient():
+    """With weight 0 on y2, y2's own layer gets no gradient: one step leaves it unchanged."""
+    x, y = _two_io_data()
+    for weights, y2_moves in (([1.0, 0.0], False), ({"y1": 1.0, "y2": 2.0}, True)):
+        model = _two_in_two_out()
+        model.compile(optimizer=dlcore.optimizers.SGD(learning_rate=0.1), loss="mse", loss_weights=weights)
+        y2_layer = next(layer for layer in model.layers if layer.name == "y2")
+        before = y2_layer.get_weights()[0].copy()
+        logs = model.train_on_batch(x, y, return_dict=True)
+        assert set(logs) == {"loss", "y1_loss", "y2_loss"}
+        assert (not np.allclose(y2_layer.get_weights()[0], before)) == y2_moves
+
+
+def test_multi_output_sample_weight_per_output_or_shared():
+    x, y = _two_io_data()
+    model = _two_in_two_out()
+    model.compile(optimizer="sgd", loss="mse")
+    w = np.linspace(0.5, 2.0, 20)
+    shared = model.evaluate(x, y, sample_weight=w, return_dict=True)
+    by_output = model.evaluate(x, y, sample_weight={"y1": w, "y2": np.ones(20)}, return_dict=True)
+    plain = model.evaluate(x, y, return_dict=True)
+    assert by_output["y1_loss"] == pytest.approx(shared["y1_loss"], rel=1e-12)
+    assert by_output["y2_loss"] == pytest.approx(plain["y2_loss"], rel=1e-12)
+    assert shared["y2_loss"] != pytest.approx(plain["y2_loss"])
+
+
+def test_multi_output_compile_and_fit_errors():
+    x, y = _two_io_data()
+    model = _two_in_two_out()
+    with pytest.raises(ValueError, match="unknown \\['y3'\\]"):
+        model.compile(loss={"y1": "mse", "y3": "mse"})
+    with pytest.raises(ValueError, match="one entry per output"):
+        model.compile(loss=["mse"])
+    with pytest.raises(ValueError, match="one weight per output"):
+        model.compile(loss="mse", loss_weights=0.5)
+    with pytest.raises(ValueError, match="metrics: the model has 2 outputs"):
+        model.compile(loss="mse", metrics=["mae", "mse", "accuracy"])
+    with pytest.raises(ValueError, match="unknown output names \\['z'\\]"):
+        model.compile(loss="mse", metrics={"z": ["mae"]})
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae", "mae"])  # a flat list: one metric per output
+    assert model.metrics_names == ["loss", "y1_loss", "y2_loss", "y1_mae", "y2_mae"]
+    with pytest.raises(ValueError, match="expected a list of 2 arrays, got 1"):
+        model.fit(x, y[:1], verbose=0)
+    with pytest.raises(ValueError, match="class_weight"):
+        model.fit(x, y, class_weight={0: 1.0}, verbose=0)
+    with pytest.raises(ValueError, match="same number of samples"):
+        model.evaluate(x, [y[0][:5], y[1][:5]])

@@ -41,11 +41,7 @@ RTOL, ATOL = 1e-7, 1e-10  # float64 on both sides: differences are summation ord
 # Empty now that keras-models, keras-funcs and keras-layers have landed.
 PENDING: set[str] = set()
 # Differences from Keras that no branch fixes (reported to the lead): strict xfail, so a fix is noticed.
-KNOWN_DIFFERENCES = {
-    "masked-sequence-output-loss": "Keras also masks the LOSS when the model's output carries a mask (padded steps "
-                                   "of a return_sequences output weigh 0, the rest total/valid); dlcore's loss "
-                                   "ignores the output mask",
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def _marks(id_: str) -> list:
@@ -610,6 +606,23 @@ FIT_CASES += [  # padding masks: Embedding(mask_zero=True) / Masking -> recurren
                                                L.TimeDistributed(L.Dense(1))],
      lambda: (_padded_ids()[0], rng(14).normal(size=(48, 7, 1))),
      lambda O: dict(optimizer=O.SGD(learning_rate=0.1), loss="mse"), dict(epochs=2, batch_size=16)),
+    # the mask also weighs the metrics (mean metrics count real steps only), the validation loss (per batch of
+    # validation data) and the sample weights (times the mask). No weighted_metrics with sample weights under a
+    # mask: Keras 3.15.1's loss multiplies the batch's sample_weight tensor in place by the mask's total/valid
+    # weights (keras/src/losses/loss.py apply_mask, `sample_weight *= float_mask`), which then leak into the
+    # weighted metrics of evaluate; dlcore weighs them by sample_weight * mask, as Keras means to.
+    ("masked-sequence-output-metrics-validation", lambda L: [L.Embedding(9, 4, mask_zero=True),
+                                                             L.GRU(3, return_sequences=True),
+                                                             L.TimeDistributed(L.Dense(1, activation="sigmoid"))],
+     lambda: (_padded_ids()[0], (rng(15).random(size=(48, 7, 1)) > 0.5).astype(float)),
+     lambda O: dict(optimizer=O.Adam(learning_rate=0.05), loss="binary_crossentropy", metrics=["accuracy", "mae"]),
+     dict(epochs=2, batch_size=10, validation_split=0.25, validation_batch_size=5,
+          sample_weight=rng(16).uniform(0.5, 2.0, size=(48, 7)))),  # Keras 3.15.1 needs one weight per step
+    ("masked-sequence-output-sparse", lambda L: [L.Embedding(9, 4, mask_zero=True), L.LSTM(3, return_sequences=True),
+                                                 L.Dense(4, activation="softmax")],
+     lambda: (_padded_ids()[0], rng(17).integers(0, 4, size=(48, 7))),
+     lambda O: dict(optimizer=O.SGD(learning_rate=0.5), loss="sparse_categorical_crossentropy",
+                    metrics=["accuracy"]), dict(epochs=2, batch_size=16)),
 ]
 
 
@@ -690,6 +703,40 @@ def test_functional_masked_branches_match_keras():
     close(dmodel.predict(x), kr.numpy(kmodel.predict(x, verbose=0)), "masked functional model: predict after a step")
 
 
+def test_masked_sequence_output_evaluate_and_batches_match_keras():
+    """Loss and metrics of a masked sequence output in evaluate (Keras' default batches of 32: each batch's real
+    steps set its weights), train_on_batch and test_on_batch, with and without sample_weight."""
+    x, _ = _padded_ids()
+    y = rng(18).normal(size=(48, 7, 2))
+    w = rng(19).uniform(0.5, 2.0, size=(48, 7))  # one per step: with a mask, Keras 3.15.1 rejects shape (48,)
+
+    def build(L):
+        return [L.Embedding(9, 4, mask_zero=True), L.LSTM(3, return_sequences=True), L.Dense(2)]
+
+    kmodel = keras.Sequential([keras.Input(shape=x.shape[1:]), *build(keras.layers)])
+    dlcore.set_seed(0)
+    dmodel = dlcore.Sequential([dlcore.layers.Input(shape=x.shape[1:]), *build(dl_layers)])
+    dmodel.build(x.shape[1:], dtype=np.float64)
+    for kl, dl in zip(kmodel.layers, dmodel.layers):
+        kr.copy_weights(kl, dl)
+    for model, O in ((kmodel, keras.optimizers), (dmodel, dl_optimizers)):
+        model.compile(optimizer=O.SGD(learning_rate=0.3), loss="mse", metrics=["mae"])  # weighted: see FIT_CASES
+    for kw in ({}, {"sample_weight": w}, {"batch_size": 7, "sample_weight": w}):
+        kcopy = {k: np.copy(v) if k == "sample_weight" else v for k, v in kw.items()}  # Keras may write to w
+        kresult = kmodel.evaluate(x, y, verbose=0, **kcopy)
+        close(dmodel.evaluate(x, y, verbose=0, **kw), kresult, f"evaluate {sorted(kw)}")
+    for weights in (None, w[:20]):
+        kb = kmodel.train_on_batch(x[:20], y[:20], sample_weight=None if weights is None else weights.copy(),
+                                   return_dict=True)
+        db = dmodel.train_on_batch(x[:20], y[:20], sample_weight=weights, return_dict=True)
+        assert set(db) == set(kb)
+        close([db[k] for k in kb], [float(v) for v in kb.values()], f"train_on_batch (weights: {weights is not None})")
+        kb = kmodel.test_on_batch(x[20:], y[20:], sample_weight=None if weights is None else w[20:].copy())
+        db = dmodel.test_on_batch(x[20:], y[20:], sample_weight=None if weights is None else w[20:])
+        close(db, kb, f"test_on_batch (weights: {weights is not None})")
+    close(dmodel.predict(x), kr.numpy(kmodel.predict(x, verbose=0)), "predict after the batches")
+
+
 # ============================================================================ every Keras name is covered
 def _public(module):
     return {n for n in getattr(module, "__all__", dir(module)) if not n.startswith("_")}
@@ -717,3 +764,55 @@ def test_every_dlcore_loss_with_a_keras_twin_has_a_case():
     twins = {n for n in _public(dl_losses) if hasattr(keras.losses, n)} - {"Loss", "get", "serialize", "deserialize"}
     covered = {c[1] for c in LOSS_CASES} | {c[2] for c in LOSS_CASES}
     assert twins <= covered, f"dlcore losses with a Keras twin but no parity case: {sorted(twins - covered)}"
+
+
+def _two_in_two_out(L, Input):
+    """Inputs a (3 features) and b (2) -> a shared tanh layer -> y1 (regression) and y2 (sigmoid)."""
+    a, b = Input(shape=(3,), name="a"), Input(shape=(2,), name="b")
+    layers = [L.Dense(4, activation="tanh"), L.Dense(1, name="y1"), L.Dense(1, activation="sigmoid", name="y2")]
+    h = layers[0](L.Concatenate()([a, b]))
+    return [a, b], [layers[1](h), layers[2](h)], layers
+
+
+MULTI_OUTPUT_CASES = [
+    ("lists-loss-weights", dict(loss=["mse", "binary_crossentropy"], loss_weights=[1.0, 0.5],
+                                metrics=[["mae"], ["accuracy"]]), dict(validation_split=0.25)),
+    ("dicts-weighted-metrics", dict(loss={"y2": "binary_crossentropy", "y1": "mse"},
+                                    loss_weights={"y1": 2.0, "y2": 1.0}, metrics={"y1": ["mae", "mse"]},
+                                    weighted_metrics={"y2": ["accuracy"]}),
+     dict(sample_weight=rng(21).uniform(0.5, 2.0, size=40))),
+    ("one-loss-for-both", dict(loss="mse", metrics=["mae", "mae"]), dict(validation_split=0.2, batch_size=7)),
+]
+
+
+@pytest.mark.parametrize("case_id,compile_kw,fit_kw", MULTI_OUTPUT_CASES, ids=[c[0] for c in MULTI_OUTPUT_CASES])
+def test_two_input_two_output_fit_history_and_evaluate_match_keras(case_id, compile_kw, fit_kw):
+    r = rng(20)
+    x = [r.normal(size=(40, 3)), r.normal(size=(40, 2))]
+    y = [r.normal(size=(40, 1)), (r.random(size=(40, 1)) > 0.5).astype(float)]
+    k_in, k_out, k_layers = _two_in_two_out(keras.layers, keras.Input)
+    kmodel = keras.Model(k_in, k_out)
+    dlcore.set_seed(0)
+    d_in, d_out, d_layers = _two_in_two_out(dl_layers, dl_layers.Input)
+    dmodel = dlcore.Model(d_in, d_out)
+    for layer, fan_in in zip(d_layers, (5, 4, 4)):
+        layer.build((None, fan_in), dtype=np.float64)
+    for kl, dl in zip(k_layers, d_layers):
+        kr.copy_weights(kl, dl)
+    kmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), **compile_kw)
+    dmodel.compile(optimizer=dl_optimizers.SGD(learning_rate=0.1), **compile_kw)
+    fit_kw = dict(dict(epochs=3, batch_size=16), **fit_kw)
+    kh = kmodel.fit(x, y, shuffle=False, verbose=0, **fit_kw).history
+    dh = dmodel.fit(x, y, shuffle=False, verbose=0, **fit_kw).history
+    assert set(kh) == set(dh), f"history keys: Keras {sorted(kh)}, dlcore {sorted(dh)}"
+    for key in kh:
+        close(dh[key], kh[key], f"{case_id}: history[{key!r}] per epoch", rtol=1e-8, atol=1e-10)
+    for got, want in zip(dmodel.predict(x), kmodel.predict(x, verbose=0)):
+        close(got, kr.numpy(want), f"{case_id}: predict after fit", rtol=1e-7)
+    w = rng(22).uniform(0.5, 2.0, size=40)
+    k_eval = kmodel.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True)
+    d_eval = dmodel.evaluate(x, y, sample_weight=w, return_dict=True)
+    assert set(k_eval) == set(d_eval)
+    for key in k_eval:
+        close(d_eval[key], k_eval[key], f"{case_id}: evaluate[{key!r}]", rtol=1e-10)
+    close(dmodel.evaluate(x, y), kmodel.evaluate(x, y, verbose=0), f"{case_id}: evaluate's list", rtol=1e-10)

@@ -213,3 +213,70 @@ def test_input_accepts_free_sizes_for_variable_length_sequences():
     assert model.predict(np.ones((2, 4, 3))).shape == model.predict(np.ones((2, 7, 3))).shape == (2, 2)
     with pytest.raises(ValueError, match="declared input shape"):
         model.predict(np.ones((2, 4, 5)))
+
+
+# ----- the loss and the metrics of a masked sequence output -----------------------------------------------
+def _sequence_output_model(seed=5, loss="mse", metrics=None):
+    """Embedding(mask_zero=True) -> LSTM(return_sequences=True) -> TimeDistributed(Dense): the output keeps the mask."""
+    import dlcore
+    dlcore.set_seed(seed)
+    model = Sequential([Input((6,)), Embedding(VOCAB, 3, mask_zero=True), LSTM(3, return_sequences=True),
+                        TimeDistributed(Dense(2))])
+    model.build(dtype=np.float64)
+    model.layers[0].params["embeddings"] *= 20  # larger vectors: gradients well above round-off
+    model.compile(optimizer="sgd", loss=loss, metrics=metrics)
+    return model
+
+
+def test_masked_sequence_output_loss_averages_the_real_steps_only():
+    model = _sequence_output_model()
+    x = padded(SEQS)
+    y = np.random.default_rng(5).normal(size=(len(SEQS), 6, 2))
+    w = np.array([1.0, 2.0, 0.5, 3.0])
+    out = model.predict(x)
+    real = x != 0
+    step_loss = ((out - y) ** 2).mean(axis=-1)  # (batch, steps): mse of each step
+    by_hand = step_loss[real].sum() / real.sum()
+    np.testing.assert_allclose(model.compute_loss(x, y), by_hand, rtol=1e-12)
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), by_hand, rtol=1e-12)
+    # sample weights multiply their sample's steps; the division stays by the number of real steps (Keras)
+    weighted = (step_loss * w[:, None])[real].sum() / real.sum()
+    np.testing.assert_allclose(model.compute_loss(x, y, sample_weight=w), weighted, rtol=1e-12)
+    np.testing.assert_allclose(model.evaluate(x, y, sample_weight=w, verbose=0), weighted, rtol=1e-12)
+    # what sits at the padded steps of y does not matter
+    y_noisy = np.where(real[..., None], y, 99.0)
+    np.testing.assert_allclose(model.evaluate(x, y_noisy, verbose=0), by_hand, rtol=1e-12)
+
+
+def test_masked_sequence_output_metrics_count_the_real_steps():
+    model = _sequence_output_model(loss="mse", metrics=["mae"])
+    x = padded(SEQS)
+    y = np.random.default_rng(6).normal(size=(len(SEQS), 6, 2))
+    out = model.predict(x)
+    real = x != 0
+    mae = np.abs(out - y).mean(axis=-1)[real].mean()
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    np.testing.assert_allclose(logs["mae"], mae, rtol=1e-12)
+    logs = model.train_on_batch(x, y, return_dict=True)
+    np.testing.assert_allclose(logs["mae"], mae, rtol=1e-12)  # measured on the outputs before the update
+
+
+def test_masked_sequence_output_gradients_match_numerical():
+    model = _sequence_output_model(seed=7)
+    x = padded(SEQS)
+    y = np.random.default_rng(7).normal(size=(len(SEQS), 6, 2))
+    errors = check_model(model, x, y)
+    assert max(errors.values()) < 1e-6, errors
+    # a padded step's output gets no gradient, so its target does not move any weight
+    model.compute_loss(x, y)
+    model.backpropagate()
+    dense_grads = {k: g.copy() for k, g in model.layers[2].grads.items()}
+    model.compute_loss(x, np.where((x != 0)[..., None], y, -50.0))
+    model.backpropagate()
+    for k, g in model.layers[2].grads.items():
+        np.testing.assert_allclose(g, dense_grads[k], rtol=1e-12, atol=1e-15)
+
+
+def test_fully_padded_batch_has_zero_loss():
+    model = _sequence_output_model()
+    assert model.compute_loss(np.zeros((2, 6), dtype=np.int64), np.ones((2, 6, 2))) == 0.0

@@ -14,14 +14,14 @@ Names, defaults and formulas are Keras 3's (``keras.losses``).
 
 from __future__ import annotations
 
-from .base import EPSILON, Loss
+from .base import EPSILON, Loss, apply_mask
 from .crossentropy import BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, SparseCategoricalCrossentropy
 from .hinge import Hinge
 from .regression import Huber, MeanAbsoluteError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson
 
 __all__ = ["EPSILON", "Loss", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
            "KLDivergence", "MeanSquaredError", "MeanAbsoluteError", "Huber", "MeanSquaredLogarithmicError",
-           "Poisson", "Hinge", "get"]
+           "Poisson", "Hinge", "apply_mask", "get"]
 
 mse = MeanSquaredError()
 binary_crossentropy = BinaryCrossentropy()

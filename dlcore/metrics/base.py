@@ -118,15 +118,24 @@ class MeanMetricWrapper(Metric):
     def reset_state(self) -> None:
         self.total, self.count = 0.0, 0.0
 
-    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None) -> None:
+        """Add one batch; ``mask`` ``(batch, steps)`` (a sequence output's padding mask, as Keras reads it from
+        ``y_pred``) makes the padded steps weigh 0 and each real step count once."""
+        if mask is not None:
+            sample_weight = _masked_weights(sample_weight, mask)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if weights is not None and weights.ndim == 2 and weights.shape[1] == 1:
+            weights = weights[:, 0]
+        if weights is not None and weights.ndim > 1:  # one weight per step: (batch, steps, ...) -> (batch * steps, ...)
+            y_true = np.asarray(y_true).reshape(-1, *np.shape(y_true)[weights.ndim:])
+            y_pred = np.asarray(y_pred).reshape(-1, *np.shape(y_pred)[weights.ndim:])
         values = per_sample_values(self._values(y_true, y_pred, **self._fn_kwargs), len(y_pred))
-        if sample_weight is None:
+        if weights is None:
             weights = np.ones(len(values))
-        else:
-            weights = np.asarray(sample_weight, dtype=np.float64).reshape(-1)
-            if weights.shape != values.shape:
-                raise ValueError(f"{self.name}: sample_weight must hold one weight per sample, {values.shape}, "
-                                 f"got shape {np.shape(sample_weight)}")
+        elif weights.size != values.size:
+            raise ValueError(f"{self.name}: sample_weight must hold one weight per sample, {values.shape}, "
+                             f"got shape {np.shape(sample_weight)}")
+        weights = weights.reshape(-1)
         self.total += float(np.sum(values * weights))
         self.count += float(np.sum(weights))
 
@@ -135,6 +144,16 @@ class MeanMetricWrapper(Metric):
 
     def get_config(self) -> dict:
         return {"fn": self.fn, **super().get_config(), **self._fn_kwargs}
+
+
+def _masked_weights(sample_weight, mask) -> np.ndarray:
+    """The mask as 0/1 weights ``(batch, steps)``, times ``sample_weight`` (Keras' ``apply_mask`` with the
+    ``"sum"`` reduction: a metric's mean divides by the weights' sum, so real steps simply weigh 1)."""
+    weights = np.asarray(mask, dtype=np.float64)
+    if sample_weight is not None:
+        w = np.asarray(sample_weight, dtype=np.float64)
+        weights = weights * w.reshape(w.shape + (1,) * (weights.ndim - w.ndim))
+    return weights
 
 
 def per_sample_values(values, n: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 from .. import losses, optimizers
 from ..layers.base import Layer
 from ..tape import recording
-from . import training
+from . import structure, training
 from .compile_metrics import CompileMetrics
 from .summary import print_summary
 from .weights import WeightsMixin
@@ -51,6 +51,8 @@ class Model(WeightsMixin):
         self._weighted_metric_specs: list = []
         self._compile_metrics = CompileMetrics([], [])
         self._loss_weight = 1.0
+        self._output_losses: dict[str, float] = {}  # several outputs: each one's loss in the last batch
+        self._output_mask = None  # the padding mask of the last forward pass's output (Sequential, functional)
         self.stop_training = False
         self.history = None
         if not trainable:
@@ -168,23 +170,31 @@ class Model(WeightsMixin):
             raise ValueError(f"model.{what}() needs a loss, but compile() was called without one: "
                              f"model.compile(optimizer=..., loss='mse') (or another loss), as in Keras")
 
-    def _update_metrics(self, y, y_pred, sample_weight) -> dict:
+    def _check_data(self, x, y):
+        """``x`` and ``y`` as arrays (a list of them for several inputs / outputs) with the same samples."""
+        return training.check_xy(x, y)
+
+    def _check_sample_weight(self, sample_weight, n: int):
+        return training.check_sample_weight(sample_weight, n)
+
+    def _update_metrics(self, y, y_pred, sample_weight, mask=None) -> dict:
         """Add one batch to the compiled metrics; returns their results so far ``{name: value}``."""
-        self._compile_metrics.update_state(y, y_pred, sample_weight)
+        self._compile_metrics.update_state(y, y_pred, sample_weight, mask=mask)
         return self._compile_metrics.result()
 
     # ----- one training step, in three visible parts -----------------------------------------
     def compute_loss(self, x, y, training: bool = False, sample_weight=None) -> float:
         """Forward pass and loss (plus the layers' regularization penalties); remembers what backprop needs."""
         out = self._forward(self._cast(x), training)
-        self._last = (y, out, sample_weight)
-        data_loss = self._loss_weight * self.loss(y, out, sample_weight=sample_weight)
+        weights = losses.apply_mask(sample_weight, self._output_mask)  # padded steps weigh 0, as in Keras
+        self._last = (y, out, weights)
+        data_loss = self._loss_weight * self.loss(y, out, sample_weight=weights)
         return data_loss + sum(layer.regularization_loss() for layer in self._chain)
 
     def backpropagate(self) -> None:
         """Backward pass: fill every layer's ``grads`` from the last :meth:`compute_loss`."""
-        y, out, sample_weight = self._last
-        self._backward(self._loss_weight * self.loss.gradient(y, out, sample_weight=sample_weight))
+        y, out, weights = self._last
+        self._backward(self._loss_weight * self.loss.gradient(y, out, sample_weight=weights))
 
     def train_step(self, x, y, sample_weight=None) -> float:
         """Forward, backward and one optimizer update on the batch ``(x, y)``; returns the batch loss."""
@@ -229,43 +239,57 @@ class Model(WeightsMixin):
         ``verbose`` 1 prints the result (``"auto"``: silent).
         """
         self._require_compiled("evaluate")
-        x, y = training.check_xy(x, y)
-        sample_weight = training.check_sample_weight(sample_weight, len(x))
+        x, y = self._check_data(x, y)
+        sample_weight = self._check_sample_weight(sample_weight, structure.num_samples(x))
         result = self._test_logs(x, y, sample_weight, batch_size)
         if verbose not in ("auto", 0, None, False):
             print(training.format_logs(result))
         return _logs_result(result, return_dict)
 
     def _test_logs(self, x, y, sample_weight, batch_size=None) -> dict[str, float]:
-        y_pred = self.predict(x, batch_size=batch_size)
-        loss = self._loss_weight * self.loss(y, y_pred, sample_weight=sample_weight)
+        y_pred, mask = self._predict_masked(x, batch_size)
         self.reset_metrics()
-        return {"loss": loss + sum(layer.regularization_loss() for layer in self._chain),
-                **self._update_metrics(y, y_pred, sample_weight)}
+        metrics = self._update_metrics(y, y_pred, sample_weight, mask)
+        loss = dataset_loss(self.loss, y, y_pred, sample_weight, mask, batch_size or 32)
+        return {"loss": self._loss_weight * loss + sum(layer.regularization_loss() for layer in self._chain),
+                **metrics}
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
         """Outputs for ``x`` in inference mode, computed in batches (default: all at once)."""
+        return self._predict_masked(x, batch_size)[0]
+
+    def _predict_masked(self, x, batch_size=None) -> tuple[np.ndarray, np.ndarray | None]:
+        """``predict``'s outputs and their padding mask (None without one)."""
         x = np.asarray(x)
         if x.ndim == 0 or len(x) == 0:
             raise ValueError(f"predict needs a batch of samples, got an array of shape {x.shape}")
         batch_size = len(x) if batch_size is None else training.check_batch_size(batch_size)
-        outs = [self._forward(self._cast(x[i:i + batch_size]), False) for i in range(0, len(x), batch_size)]
-        return outs[0] if len(outs) == 1 else np.concatenate(outs)
+        outs, masks = [], []
+        for i in range(0, len(x), batch_size):
+            outs.append(self._forward(self._cast(x[i:i + batch_size]), False))
+            masks.append(self._output_mask)
+        mask = None if masks[0] is None else np.concatenate(masks)
+        return (outs[0] if len(outs) == 1 else np.concatenate(outs)), mask
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One update on one batch; returns its loss (and metrics) as Keras does: a float without
         metrics, else ``[loss, metric, ...]``, or a dict with ``return_dict=True``."""
         self._require_compiled("train_on_batch")
-        x, y = training.check_xy(x, y)
-        sample_weight = training.batch_weights(y, sample_weight, class_weight, len(x))
+        x, y = self._check_data(x, y)
+        n = structure.num_samples(x)
+        sample_weight = (training.batch_weights(y, sample_weight, class_weight, n) if class_weight is not None
+                         else self._check_sample_weight(sample_weight, n))
         loss = self.train_step(x, y, sample_weight)
         self.reset_metrics()
-        logs = {"loss": loss, **self._update_metrics(y, self._last[1], sample_weight)}
+        metrics = self._update_metrics(y, self._last[1], sample_weight, self._output_mask)
+        logs = {"loss": loss, **self._output_losses, **metrics}
         return _logs_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch in inference mode, returned like :meth:`train_on_batch`."""
-        return self.evaluate(x, y, batch_size=None, verbose=0, sample_weight=sample_weight, return_dict=return_dict)
+        x, y = self._check_data(x, y)
+        return self.evaluate(x, y, batch_size=structure.num_samples(x), verbose=0, sample_weight=sample_weight,
+                             return_dict=return_dict)
 
     def predict_on_batch(self, x) -> np.ndarray:
         """Outputs for one batch ``x`` in inference mode."""
@@ -281,6 +305,23 @@ class Model(WeightsMixin):
 
     def get_config(self) -> dict:
         return {"name": self.name}
+
+
+def dataset_loss(loss_fn, y, y_pred, sample_weight, mask, batch_size: int) -> float:
+    """The loss over a whole data set: Keras' mean of its batches' losses, weighted by the batch sizes.
+
+    Without a padding mask that is simply the loss of all the samples at once. With one, each batch's
+    weights depend on the number of real steps in that batch (see ``losses.apply_mask``), so the
+    batches are weighed one by one (Keras' ``evaluate`` uses batches of 32 by default).
+    """
+    if mask is None:
+        return loss_fn(y, y_pred, sample_weight=sample_weight)
+    total = 0.0
+    for i in range(0, len(y), batch_size):
+        batch = slice(i, i + batch_size)
+        w = None if sample_weight is None else sample_weight[batch]
+        total += loss_fn(y[batch], y_pred[batch], sample_weight=losses.apply_mask(w, mask[batch])) * len(y[batch])
+    return total / len(y)
 
 
 def _as_list(specs) -> list:

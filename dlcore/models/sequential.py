@@ -77,6 +77,7 @@ class Sequential(Model):
         mask = None  # Keras' padding mask, from Embedding(mask_zero=True) or Masking to the layers after it
         for layer in self._chain:
             x, mask = layer.forward_masked(x, mask, training=layer.training_mode(training))
+        self._output_mask = mask  # the loss and the metrics skip the padded steps of a sequence output
         return x
 
     def _forward(self, x, training: bool) -> np.ndarray:
