@@ -9,10 +9,11 @@ For every step, with ``sigma`` the logistic sigmoid and gates in Keras order i, 
 Speed (numpy pays ~1 microsecond per call, whatever the array's size, so the loop over time
 must make few calls, each on a compact block of memory):
 
-* The gates are stored **gate-major**, ``(4, time, batch, units)`` in the internal order
-  o, i, f, g: every gate of every step is one contiguous ``(batch, units)`` block (a ufunc on a
-  strided column slice runs several times slower), the sigmoid gates o, i, f and the gates whose
-  gradient is ``dc * something`` (i, f, g) are each a single slice.
+* The gates are stored as ``(time, 4, batch, units)`` in the internal order o, i, f, g: a
+  step's gates are one contiguous block and every gate of every step is one contiguous
+  ``(batch, units)`` block (a ufunc on a strided column slice runs several times slower); the
+  sigmoid gates o, i, f and the gates whose gradient is ``dc * something`` (i, f, g) are each a
+  single slice.
 * The kernels are stored as four ``(in, units)`` blocks, so ``x @ kernel`` for all steps and
   ``h_{t-1} @ recurrent_kernel`` at each step are single *batched* products (``np.matmul`` over
   the gate axis) that write straight into this layout.
@@ -118,14 +119,13 @@ class LSTM(Recurrent):
         scale = np.array([0.5, 0.5, 0.5, 1.0] if fast else [1.0] * 4, dtype=dt)[:, None, None]
         w_half, u_half = w * scale, u * scale
         # input dropout: each gate block k sees x_t * m_k (the ones column stays 1)
-        xs = self._time_major_with_ones(x).reshape(1, n_t * batch, n_in + 1)
+        xs = self._time_major_with_ones(x)[None]  # (1 or 4, time, batch, features + 1)
         if in_masks is not None:
-            xs = np.repeat(xs, len(in_masks), axis=0).reshape(len(in_masks), n_t, batch, n_in + 1)
+            xs = np.repeat(xs, len(in_masks), axis=0)
             xs[..., :-1] *= in_masks[:, None]
-            xs = xs.reshape(len(in_masks), n_t * batch, n_in + 1)
-        # the input part of every gate at every step: one batched product, written gate-major
-        acts = self.workspace.get("acts", (4, n_t, batch, n), dt)  # pre-activations, then gates
-        np.matmul(xs, w_half, out=acts.reshape(4, n_t * batch, n))
+        # the input part of every gate at every step: one batched product, (time, 4, batch, units)
+        acts = self.workspace.get("acts", (n_t, 4, batch, n), dt)  # pre-activations, then gates
+        np.matmul(xs.transpose(1, 0, 2, 3), w_half, out=acts)
         pre = None if fast else np.empty_like(acts)  # the general path keeps the pre-activations
         act, rec_act = activations.get(self.activation), activations.get(self.recurrent_activation)
         hbuf = np.zeros((n_t + 1, batch, n), dtype=dt)  # hbuf[0] = h_0 = 0
@@ -135,7 +135,7 @@ class LSTM(Recurrent):
         ig = np.empty((batch, n), dtype=dt)
         step_mask = self._step_mask
         for t in range(n_t):
-            a = acts[:, t]  # (4, batch, units): the gates o, i, f, g of step t
+            a = acts[t]  # (4, batch, units): the gates o, i, f, g of step t
             if t:  # h_0 = 0 contributes nothing
                 h = hbuf[t] if rec_masks is None else hbuf[t] * rec_masks  # recurrent dropout: h * r_k
                 np.matmul(h, u_half, out=z)  # (batch, units) @ (4, units, units): all gates at once
@@ -145,7 +145,7 @@ class LSTM(Recurrent):
                 a[:3] *= 0.5  # 0.5 + 0.5 tanh = sigmoid for o, i, f
                 a[:3] += 0.5
             else:
-                pre[:, t] = a
+                pre[t] = a
                 a[:3], a[3] = rec_act(a[:3]), act(a[3])
             o, i, f, g = a
             np.multiply(f, cbuf[t], out=cbuf[t + 1])  # f * c_{t-1}
@@ -174,10 +174,10 @@ class LSTM(Recurrent):
         over all steps (megabytes) would make every pass over them a trip to main memory.
         """
         if pre is None:
-            d_gates, d_act_c = np.empty_like(acts[:, 0]), np.empty_like(tanh_c[0])
+            d_gates, d_act_c = np.empty_like(acts[0]), np.empty_like(tanh_c[0])
 
             def derivatives(t):
-                a = acts[:, t]
+                a = acts[t]
                 np.multiply(a, a, out=d_gates)
                 np.subtract(a[:3], d_gates[:3], out=d_gates[:3])  # s - s^2 for o, i, f
                 np.subtract(1, d_gates[3], out=d_gates[3])  # 1 - g^2
@@ -187,18 +187,20 @@ class LSTM(Recurrent):
             return derivatives
         ones = np.ones_like(pre)  # "linear" returns these ones themselves: one slice per derivative
         rec, act = self.recurrent_activation, self.activation
-        all_gates = np.concatenate([activations.backward(rec, pre[:3], acts[:3], ones[:3]),
-                                    activations.backward(act, pre[3:], acts[3:], ones[3:])])
+        all_gates = np.concatenate([activations.backward(rec, pre[:, :3], acts[:, :3], ones[:, :3]),
+                                    activations.backward(act, pre[:, 3:], acts[:, 3:], ones[:, 3:])], axis=1)
         all_act_c = activations.backward(act, cbuf[1:], tanh_c, np.ones_like(tanh_c))
-        return lambda t: (all_gates[:, t], all_act_c[t])
+        return lambda t: (all_gates[t], all_act_c[t])
 
     def _run_backward(self, dhs):
         xs, w, u, acts, pre, hbuf, cbuf, tanh_c = self._cache
-        n_t, batch, n = acts.shape[1:]
+        n_t, _, batch, n = acts.shape
         dt = acts.dtype
         in_masks, rec_masks = self._masks()
         derivatives = self._derivatives(acts, pre, cbuf, tanh_c)
-        dz = self.workspace.get("dz", (4, n_t, batch, n), dt)  # dL/d(pre-activation), gate-major
+        # dL/d(pre-activation), gate-major (4, time, batch, units): the weight gradients below are
+        # then batched products with one contiguous (time * batch, units) matrix per gate
+        dz = self.workspace.get("dz", (4, n_t, batch, n), dt)
         dc = np.zeros((batch, n), dtype=dt)
         if self._final_state_grads:  # return_state: the gradient of c_T
             dc += self._final_state_grads[0]
@@ -213,7 +215,7 @@ class LSTM(Recurrent):
                 dh, dh_skip, dc_skip = dh * keep, dh * ~keep, dc * ~keep
                 dc *= keep
             d_gates, d_act_c = derivatives(t)
-            o, i, f, g = acts[:, t]
+            o, i, f, g = acts[t]
             dz_t = dz[:, t]  # (4, batch, units)
             dz_o, dz_i, dz_f, dz_g = dz_t
             # h_t = o * act(c_t):  dc += dh * o * act'(c_t),  dz_o = dh * act(c_t) * o'
@@ -233,16 +235,16 @@ class LSTM(Recurrent):
                 np.matmul(dz_t, u_t, out=dh_parts)
                 if rec_masks is not None:
                     dh_parts *= rec_masks
-                if self._fresh:  # dhs[t - 1] still holds zeros: write into it directly
-                    np.sum(dh_parts, axis=0, out=dhs[t - 1])
-                else:
-                    dhs[t - 1] += np.sum(dh_parts, axis=0, out=tmp)
+                np.add(dh_parts[0], dh_parts[1], out=tmp)  # three adds: faster than np.sum(axis=0)
+                tmp += dh_parts[2]
+                tmp += dh_parts[3]
+                dhs[t - 1] += tmp
                 if step_mask is not None:
                     dc += dc_skip
                     dhs[t - 1] += dh_skip
         # weight gradients: batched products over all steps, one per gate block
         dz_rows = dz.reshape(4, n_t * batch, n)
-        dw = np.matmul(xs.transpose(0, 2, 1), dz_rows)  # (4, features + 1, units)
+        dw = np.matmul(xs.reshape(len(xs), n_t * batch, -1).transpose(0, 2, 1), dz_rows)  # (4, features + 1, units)
         self.grads["kernel"] = self._keras_columns(dw[:, :-1])
         self.grads["bias"] = self._keras_columns(dw[:, -1:])[0]
         # h_0 = 0 adds nothing to the recurrent kernel's gradient: skip step 0
