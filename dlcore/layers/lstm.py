@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import activations
 from .recurrent import Recurrent
-from .recurrent_ops import carry_masked
+from .recurrent_ops import add_state_grad, carry_masked, input_grads, recurrent_kernel_grad
 from .workspace import Workspace
 
 
@@ -92,10 +92,9 @@ class LSTM(Recurrent):
         blocks = a.reshape(a.shape[0], 4, self.units).transpose(1, 0, 2)
         return np.ascontiguousarray(blocks[list(self._ORDER)])
 
-    def _keras_columns(self, blocks: np.ndarray) -> np.ndarray:
-        """Inverse of :meth:`_gate_blocks`: ``(4, rows, units)`` → ``(rows, 4 units)`` in Keras order."""
-        keras = blocks[list(np.argsort(self._ORDER))]
-        return keras.transpose(1, 0, 2).reshape(blocks.shape[1], -1)
+    def _keras_columns(self, a: np.ndarray) -> np.ndarray:
+        """Columns ``(rows, 4 units)`` in the internal gate order → Keras order (a new array)."""
+        return a.reshape(len(a), 4, self.units)[:, np.argsort(self._ORDER)].reshape(len(a), -1)
 
     def _masks(self):
         """The dropout masks with their gate blocks in the internal order, each ``(1 or 4, batch, width)``."""
@@ -165,23 +164,19 @@ class LSTM(Recurrent):
         return hbuf[1:]
 
     def _derivatives(self, acts, pre, cbuf, tanh_c):
-        """``derivatives(t) -> (d_gates (4, batch, units), d_act_c (batch, units))`` at step ``t``.
+        """``derivatives(t0, t1) -> (d_gates (steps, 4, batch, units), d_act_c (steps, batch, units))``.
 
-        ``d_gates`` holds o', i', f' (recurrent activation) and g' (activation), ``d_act_c`` the
-        derivative of activation at c_t. For sigmoid / tanh they come from the outputs alone
-        (``sigmoid' = s (1 - s)``, ``tanh' = 1 - tanh^2``) and are computed step by step into
-        small reused arrays: a step's few kilobytes stay in the processor's cache, whereas arrays
-        over all steps (megabytes) would make every pass over them a trip to main memory.
+        For the steps ``t0 .. t1 - 1``: ``d_gates`` holds o', i', f' (recurrent activation) and
+        g' (activation), ``d_act_c`` the derivative of activation at c_t. For sigmoid / tanh they
+        come from the outputs alone (``sigmoid' = s (1 - s)``, ``tanh' = 1 - tanh^2``).
         """
         if pre is None:
-            d_gates, d_act_c = np.empty_like(acts[0]), np.empty_like(tanh_c[0])
-
-            def derivatives(t):
-                a = acts[t]
-                np.multiply(a, a, out=d_gates)
-                np.subtract(a[:3], d_gates[:3], out=d_gates[:3])  # s - s^2 for o, i, f
-                np.subtract(1, d_gates[3], out=d_gates[3])  # 1 - g^2
-                np.multiply(tanh_c[t], tanh_c[t], out=d_act_c)
+            def derivatives(t0, t1):
+                a, buf = acts[t0:t1], self.workspace.get
+                d_gates = np.multiply(a, a, out=buf("d_gates", a.shape, a.dtype))
+                np.subtract(a[:, :3], d_gates[:, :3], out=d_gates[:, :3])  # s - s^2 for o, i, f
+                np.subtract(1, d_gates[:, 3], out=d_gates[:, 3])  # 1 - g^2
+                d_act_c = np.multiply(tanh_c[t0:t1], tanh_c[t0:t1], out=buf("d_act_c", tanh_c[t0:t1].shape, a.dtype))
                 np.subtract(1, d_act_c, out=d_act_c)  # 1 - tanh(c)^2
                 return d_gates, d_act_c
             return derivatives
@@ -190,7 +185,7 @@ class LSTM(Recurrent):
         all_gates = np.concatenate([activations.backward(rec, pre[:, :3], acts[:, :3], ones[:, :3]),
                                     activations.backward(act, pre[:, 3:], acts[:, 3:], ones[:, 3:])], axis=1)
         all_act_c = activations.backward(act, cbuf[1:], tanh_c, np.ones_like(tanh_c))
-        return lambda t: (all_gates[t], all_act_c[t])
+        return lambda t0, t1: (all_gates[t0:t1], all_act_c[t0:t1])
 
     def _run_backward(self, dhs):
         xs, w, u, acts, pre, hbuf, cbuf, tanh_c = self._cache
@@ -198,70 +193,57 @@ class LSTM(Recurrent):
         dt = acts.dtype
         in_masks, rec_masks = self._masks()
         derivatives = self._derivatives(acts, pre, cbuf, tanh_c)
-        # dL/d(pre-activation), gate-major (4, time, batch, units): the weight gradients below are
-        # then batched products with one contiguous (time * batch, units) matrix per gate
-        # (each gate's block is padded by 64 bytes: blocks a multiple of 4 KB apart would compete
-        # for the same few cache sets, which makes the per-step product below ~1.5x slower)
-        size = n_t * batch * n
-        dz = self.workspace.get("dz", (4, size + 16), dt)[:, :size].reshape(4, n_t, batch, n)
+        buf = self.workspace.get
+        # dL/d(pre-activation) as (time, batch, 4 units), gate columns in the internal order:
+        # each step's dz is one matrix, so dL/dh_{t-1} is one product with the recurrent kernel
+        dz = buf("dz", (n_t, batch, 4 * n), dt)
+        dz4 = dz.reshape(n_t, batch, 4, n)  # the same memory, gate k of step t at dz4[t, :, k]
         dc = np.zeros((batch, n), dtype=dt)
         if self._final_state_grads:  # return_state: the gradient of c_T
             dc += self._final_state_grads[0]
         tmp = np.empty((batch, n), dtype=dt)
-        dh_parts = np.empty((4, batch, n), dtype=dt)
-        u_t = np.ascontiguousarray(u.transpose(0, 2, 1))  # (4, units, units), each block transposed
+        u_t = np.ascontiguousarray(u.transpose(0, 2, 1)).reshape(4 * n, n)  # the recurrent kernel, transposed
         step_mask = self._step_mask
-        for t in range(n_t - 1, -1, -1):
-            dh = dhs[t]  # total dL/dh_t: the step t + 1 already added its part
-            if step_mask is not None:  # a masked step passes dh and dc straight to step t - 1
-                keep = step_mask[t]
-                dh, dh_skip, dc_skip = dh * keep, dh * ~keep, dc * ~keep
-                dc *= keep
-            d_gates, d_act_c = derivatives(t)
-            o, i, f, g = acts[t]
-            dz_t = dz[:, t]  # (4, batch, units)
-            dz_o, dz_i, dz_f, dz_g = dz_t
-            # h_t = o * act(c_t):  dc += dh * o * act'(c_t),  dz_o = dh * act(c_t) * o'
-            np.multiply(dh, o, out=tmp)
-            tmp *= d_act_c
-            dc += tmp
-            np.multiply(dh, tanh_c[t], out=dz_o)
-            dz_o *= d_gates[0]
-            # c_t = f * c_{t-1} + i * g:  dz_i = dc g i',  dz_f = dc c_{t-1} f',  dz_g = dc i g'
-            np.multiply(g, d_gates[1], out=dz_i)
-            np.multiply(cbuf[t], d_gates[2], out=dz_f)
-            np.multiply(i, d_gates[3], out=dz_g)
-            dz_t[1:] *= dc  # i, f, g are one slice: one call
-            if t:
-                dc *= f  # dL/dc_{t-1} through c_t = f * c_{t-1} + ...
-                # dL/dh_{t-1} = sum over gates k of (dz_k @ u_k^T) * r_k: one batched product, one sum
-                np.matmul(dz_t, u_t, out=dh_parts)
-                if rec_masks is not None:
-                    dh_parts *= rec_masks
-                np.add(dh_parts[0], dh_parts[1], out=tmp)  # three adds: faster than np.sum(axis=0)
-                tmp += dh_parts[2]
-                tmp += dh_parts[3]
-                dhs[t - 1] += tmp
-                if step_mask is not None:
-                    dc += dc_skip
-                    dhs[t - 1] += dh_skip
-        # weight gradients: batched products over all steps, one per gate block
-        dz_rows = dz.reshape(4, n_t * batch, n)
-        dw = np.matmul(xs.reshape(len(xs), n_t * batch, -1).transpose(0, 2, 1), dz_rows)  # (4, features + 1, units)
-        self.grads["kernel"] = self._keras_columns(dw[:, :-1])
-        self.grads["bias"] = self._keras_columns(dw[:, -1:])[0]
+        # The steps go backwards in chunks of a few steps. Everything that does not depend on the
+        # incoming gradient is computed for a whole chunk at once (a few calls instead of a few per
+        # step; a chunk of ~256 KB stays in the processor's cache, all steps at once would not):
+        #   dz_o = dh * q,  q = act(c) o';      dc += dh * k,  k = o act'(c)
+        #   [dz_i, dz_f, dz_g] = dc * p,  p = [g i',  c_{t-1} f',  i g']
+        chunk = max(1, 16384 // (batch * n))
+        for t1 in range(n_t, 0, -chunk):
+            t0 = max(0, t1 - chunk)
+            d_gates, k = derivatives(t0, t1)
+            o, i, f, g = (acts[t0:t1, j] for j in range(4))
+            q = np.multiply(tanh_c[t0:t1], d_gates[:, 0], out=buf("q", k.shape, dt))
+            k *= o
+            p = buf("p", (t1 - t0, batch, 3, n), dt)
+            np.multiply(g, d_gates[:, 1], out=p[:, :, 0])
+            np.multiply(cbuf[t0:t1], d_gates[:, 2], out=p[:, :, 1])
+            np.multiply(i, d_gates[:, 3], out=p[:, :, 2])
+            for t in range(t1 - 1, t0 - 1, -1):
+                dh = dhs[t]  # total dL/dh_t: the step t + 1 already added its part
+                if step_mask is not None:  # a masked step passes dh and dc straight to step t - 1
+                    keep = step_mask[t]
+                    dh, dh_skip, dc_skip = dh * keep, dh * ~keep, dc * ~keep
+                    dc *= keep
+                np.multiply(dh, k[t - t0], out=tmp)
+                dc += tmp
+                np.multiply(dh, q[t - t0], out=dz4[t, :, 0])
+                np.multiply(p[t - t0], dc[:, None, :], out=dz4[t, :, 1:])
+                if t:
+                    dc *= f[t - t0]  # dL/dc_{t-1} through c_t = f * c_{t-1} + ...
+                    add_state_grad(dz[t], u_t, rec_masks, dhs[t - 1], tmp, self._fresh)
+                    if step_mask is not None:
+                        dc += dc_skip
+                        dhs[t - 1] += dh_skip
+        w_cols = w[:, :-1].transpose(1, 0, 2).reshape(-1, 4 * n)  # (features, 4 units), internal order
+        dw_aug, dx = input_grads(xs, dz, w_cols, in_masks)
+        dw_aug = self._keras_columns(dw_aug)  # kernel rows, then the bias row
+        self.grads["kernel"] = dw_aug[:-1]
+        self.grads["bias"] = dw_aug[-1]
         # h_0 = 0 adds nothing to the recurrent kernel's gradient: skip step 0
-        h_prev = hbuf[1:-1].reshape(1, (n_t - 1) * batch, n)
-        if rec_masks is not None:
-            h_prev = (hbuf[None, 1:-1] * rec_masks[:, None]).reshape(len(rec_masks), -1, n)
-        du = np.matmul(h_prev.transpose(0, 2, 1), dz_rows[:, batch:])  # (4, units, units)
-        self.grads["recurrent_kernel"] = self._keras_columns(du)
-        # dx = sum over gates k of (dz_k @ w_k^T) * m_k
-        dx = np.matmul(dz_rows, w[:, :-1].transpose(0, 2, 1))  # (4, time * batch, features)
-        if in_masks is not None:
-            dx = dx.reshape(4, n_t, batch, -1)
-            dx *= in_masks[:, None]
-        return dx.sum(axis=0).reshape(n_t, batch, -1)
+        self.grads["recurrent_kernel"] = self._keras_columns(recurrent_kernel_grad(hbuf[1:-1], dz[1:], rec_masks))
+        return dx
 
     def get_config(self):
         return {**super().get_config(), "activation": self.activation,
