@@ -127,8 +127,9 @@ class LSTM(Recurrent):
         np.matmul(xs.transpose(1, 0, 2, 3), w_half, out=acts)
         pre = None if fast else np.empty_like(acts)  # the general path keeps the pre-activations
         act, rec_act = activations.get(self.activation), activations.get(self.recurrent_activation)
-        hbuf = np.zeros((n_t + 1, batch, n), dtype=dt)  # hbuf[0] = h_0 = 0
-        cbuf = np.zeros((n_t + 1, batch, n), dtype=dt)
+        # h_0 .. h_T and c_0 .. c_T; np.empty rather than np.zeros: the loop writes every later row
+        hbuf, cbuf = np.empty((n_t + 1, batch, n), dtype=dt), np.empty((n_t + 1, batch, n), dtype=dt)
+        hbuf[0], cbuf[0] = 0, 0  # the initial state
         tanh_c = self.workspace.get("tanh_c", (n_t, batch, n), dt)  # activation(c_t)
         z = np.empty((4, batch, n), dtype=dt)
         ig = np.empty((batch, n), dtype=dt)
