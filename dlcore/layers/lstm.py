@@ -70,6 +70,9 @@ class LSTM(Recurrent):
     gates = 4
     # Keras column blocks (i, f, c, o) -> internal order (o, i, f, g): sigmoid gates o, i, f first
     _ORDER = (3, 0, 1, 2)
+    # the backward pass prepares its local derivatives for chunks of about this many floats
+    # per gate (16384 float32 = 64 KB: the chunk's few arrays stay in the processor's cache)
+    chunk_floats = 16384
 
     def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
                  return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
@@ -210,7 +213,7 @@ class LSTM(Recurrent):
         # step; a chunk of ~256 KB stays in the processor's cache, all steps at once would not):
         #   dz_o = dh * q,  q = act(c) o';      dc += dh * k,  k = o act'(c)
         #   [dz_i, dz_f, dz_g] = dc * p,  p = [g i',  c_{t-1} f',  i g']
-        chunk = max(1, 16384 // (batch * n))
+        chunk = max(1, self.chunk_floats // (batch * n))
         for t1 in range(n_t, 0, -chunk):
             t0 = max(0, t1 - chunk)
             d_gates, k = derivatives(t0, t1)
