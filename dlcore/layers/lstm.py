@@ -20,9 +20,12 @@ must make few calls, each on a compact block of memory):
 * ``sigmoid(z) = 0.5 + 0.5 tanh(z / 2)``: once the sigmoid columns of the weights are halved,
   one ``tanh`` call covers all four gates (other ``activation`` / ``recurrent_activation``
   names take a general path that stores the pre-activations).
-* The backward loop computes each step's local derivatives into small reused arrays that stay
-  in the processor's cache, and the weight gradients are batched products over all steps
-  after the loop.
+* The backward pass walks back through the steps in chunks of a few steps. The local
+  derivatives that do not depend on the incoming gradient are computed for a whole chunk at
+  once: a few calls per chunk, on arrays small enough to stay in the processor's cache (the same
+  passes over all steps at once would stream megabytes from main memory). Per step there remain
+  five elementwise calls and one product with the recurrent kernel; the weight gradients are
+  products over all steps after the loop.
 """
 
 from __future__ import annotations
@@ -70,8 +73,8 @@ class LSTM(Recurrent):
     gates = 4
     # Keras column blocks (i, f, c, o) -> internal order (o, i, f, g): sigmoid gates o, i, f first
     _ORDER = (3, 0, 1, 2)
-    # the backward pass prepares its local derivatives for chunks of about this many floats
-    # per gate (16384 float32 = 64 KB: the chunk's few arrays stay in the processor's cache)
+    # the backward pass prepares its local derivatives for chunks of steps holding about this many
+    # numbers per gate (16384 float32 = 64 KB per gate: the chunk stays in the processor's cache)
     chunk_floats = 16384
 
     def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
@@ -210,7 +213,7 @@ class LSTM(Recurrent):
         step_mask = self._step_mask
         # The steps go backwards in chunks of a few steps. Everything that does not depend on the
         # incoming gradient is computed for a whole chunk at once (a few calls instead of a few per
-        # step; a chunk of ~256 KB stays in the processor's cache, all steps at once would not):
+        # step; a chunk's arrays, a few hundred KB, stay in the processor's cache, all steps would not):
         #   dz_o = dh * q,  q = act(c) o';      dc += dh * k,  k = o act'(c)
         #   [dz_i, dz_f, dz_g] = dc * p,  p = [g i',  c_{t-1} f',  i g']
         chunk = max(1, self.chunk_floats // (batch * n))
