@@ -208,6 +208,7 @@ class LSTM(Recurrent):
         dc = np.zeros((batch, n), dtype=dt)
         if self._final_state_grads:  # return_state: the gradient of c_T
             dc += self._final_state_grads[0]
+        dc_rows = dc[:, None, :]  # (batch, 1, units): dc for each of the gates i, f, g (a view)
         tmp = np.empty((batch, n), dtype=dt)
         u_t = np.ascontiguousarray(u.transpose(0, 2, 1)).reshape(4 * n, n)  # the recurrent kernel, transposed
         step_mask = self._step_mask
@@ -236,7 +237,7 @@ class LSTM(Recurrent):
                 np.multiply(dh, k[t - t0], out=tmp)
                 dc += tmp
                 np.multiply(dh, q[t - t0], out=dz4[t, :, 0])
-                np.multiply(p[t - t0], dc[:, None, :], out=dz4[t, :, 1:])
+                np.multiply(p[t - t0], dc_rows, out=dz4[t, :, 1:])
                 if t:
                     dc *= f[t - t0]  # dL/dc_{t-1} through c_t = f * c_{t-1} + ...
                     add_state_grad(dz[t], u_t, rec_masks, dhs[t - 1], tmp, self._fresh)
