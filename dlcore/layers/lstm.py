@@ -68,13 +68,15 @@ class LSTM(Recurrent):
         (see :class:`~dlcore.layers.recurrent.Recurrent`).
     cell_states : ndarray
         ``c_t`` of the last forward, ``(batch, time, units)``.
+    chunk_floats : int
+        Speed only: the backward pass prepares its derivatives for chunks of steps holding about
+        this many numbers per gate (the results do not depend on it).
     """
 
     gates = 4
     # Keras column blocks (i, f, c, o) -> internal order (o, i, f, g): sigmoid gates o, i, f first
     _ORDER = (3, 0, 1, 2)
-    # the backward pass prepares its local derivatives for chunks of steps holding about this many
-    # numbers per gate (16384 float32 = 64 KB per gate: the chunk stays in the processor's cache)
+    # 16384 float32 = 64 KB per gate: a chunk's arrays stay in the processor's cache
     chunk_floats = 16384
 
     def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
