@@ -34,3 +34,26 @@ def test_parameter_layout_and_keras_init():
     np.testing.assert_allclose(u @ u.T, np.eye(5), atol=1e-5)  # orthogonal rows
     assert np.abs(p["kernel"]).max() <= np.sqrt(6 / (3 + 20))  # glorot uniform limit
     assert layer.count_params() == 4 * (5 * (3 + 5) + 5)  # what Keras' summary prints
+
+
+def test_backward_in_chunks_of_steps_gives_the_same_gradients():
+    """The backward pass prepares its derivatives chunk by chunk: one step per chunk must match one chunk."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 7, 2))
+    mask = np.ones((3, 7), bool)
+    mask[1, 4:] = mask[2, :2] = False  # padding at the end and at the start
+    for kwargs in ({}, {"return_sequences": True}, {"return_state": True}, {"activation": "relu"}):
+        results = []
+        for chunk_floats in (LSTM.chunk_floats, 1):  # all 7 steps in one chunk, then one step per chunk
+            set_seed(0)
+            layer = LSTM(4, **kwargs)
+            layer.build((None, 7, 2), dtype=np.float64)
+            layer.chunk_floats = chunk_floats
+            out = layer.forward(x, mask=mask)
+            draw = np.random.default_rng(1).standard_normal  # the same output gradients in both runs
+            douts = [draw(o.shape) for o in out] if isinstance(out, list) else draw(out.shape)
+            results.append((layer.backward(douts), dict(layer.grads)))
+        (dx_one, grads_one), (dx_steps, grads_steps) = results
+        np.testing.assert_allclose(dx_steps, dx_one, rtol=1e-12, atol=1e-12)
+        for name in grads_one:
+            np.testing.assert_allclose(grads_steps[name], grads_one[name], rtol=1e-12, atol=1e-12)
