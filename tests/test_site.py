@@ -291,3 +291,10 @@ def test_clicking_a_solution_title_opens_it(site, browser):
         assert page.url == before, f"clicking the title navigated to {page.url}"
     finally:
         page.close()
+
+
+def test_only_the_search_page_loads_the_search_index(built_book):
+    """The theme's 350 kB searchindex.js is dropped from every page but search.html (_ext/site_search.py)."""
+    loading = [p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
+               if not p.is_relative_to(HTML / "lite") and "searchindex.js" in p.read_text(encoding="utf-8")]
+    assert loading == ["search.html"], loading
