@@ -127,7 +127,8 @@ class Conv2DTranspose(Layer):
         n, h, w, cin = x.shape
         dfull = np.zeros((n, full_h, full_w, self.filters), dtype=z.dtype)
         dfull[:, top:top + z.shape[1], left:left + z.shape[2]] = dz
-        cols = im2col(dfull, self.kernel_size, self.strides, (h, w), dilation=self.dilation_rate)  # (n h w, kh kw f): what each stamp touched
+        # (n h w, kh kw f): what each stamp touched
+        cols = im2col(dfull, self.kernel_size, self.strides, (h, w), dilation=self.dilation_rate)
         self.grads["kernel"] = (cols.T @ x.reshape(-1, cin)).reshape(kernel.shape)
         if self.use_bias:
             self.grads["bias"] = dz.reshape(-1, self.filters).sum(axis=0)
