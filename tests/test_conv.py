@@ -26,34 +26,50 @@ CONFIGS = [
 ]
 
 
-def tf_pads(size: int, k: int, s: int) -> tuple[int, int]:
+# dilated kernels, strides 1: (batch, H, W, cin, filters, kernel_size, dilation_rate, padding); odd sizes
+DILATED_CONFIGS = [
+    (2, 7, 9, 2, 3, 3, (2, 2), "valid"),
+    (2, 7, 9, 2, 3, 3, (2, 2), "same"),
+    (1, 9, 7, 3, 2, (3, 2), (2, 1), "valid"),
+    (2, 7, 5, 1, 2, (2, 3), (2, 1), "same"),
+    (1, 11, 8, 2, 2, 2, (3, 2), "same"),  # even span 4 x 3: TF's odd padding pixel at the bottom
+    (2, 5, 5, 1, 2, 3, 2, "same"),  # the span (5) is the whole image
+]
+
+
+def tf_pads(size: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
     """TensorFlow 'same' padding, written independently of conv_output_length."""
     out = int(np.ceil(size / s))
-    total = max((out - 1) * s + k - size, 0)
+    total = max((out - 1) * s + d * (k - 1) + 1 - size, 0)
     return total // 2, total - total // 2
 
 
-def naive_conv(x, kernel, bias, strides, padding):
-    """Reference: explicit loops over output pixels, float64."""
+def naive_conv(x, kernel, bias, strides, padding, dilation=(1, 1)):
+    """Reference: explicit loops over output pixels, float64; tap (i, j) reads pixel (r sh + i dh, c sw + j dw)."""
     n, h, w, _ = x.shape
     kh, kw, _, cout = kernel.shape
-    sh, sw = strides
+    (sh, sw), (dh, dw) = strides, dilation
     if padding == "same":
-        (pt, pb), (pl, pr) = tf_pads(h, kh, sh), tf_pads(w, kw, sw)
+        (pt, pb), (pl, pr) = tf_pads(h, kh, sh, dh), tf_pads(w, kw, sw, dw)
         x = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)))
-    ho, wo = (x.shape[1] - kh) // sh + 1, (x.shape[2] - kw) // sw + 1
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    ho, wo = (x.shape[1] - span_h) // sh + 1, (x.shape[2] - span_w) // sw + 1
     out = np.zeros((n, ho, wo, cout))
     for r in range(ho):
         for c in range(wo):
-            patch = x[:, r * sh:r * sh + kh, c * sw:c * sw + kw, :]
+            patch = x[:, r * sh:r * sh + span_h:dh, c * sw:c * sw + span_w:dw, :]
             out[:, r, c, :] = np.tensordot(patch, kernel, axes=([1, 2, 3], [0, 1, 2])) + bias
     return out
 
 
-def make_layer(cfg, activation=None, seed=0):
+def make_layer(cfg, activation=None, seed=0, dilated=False):
+    """A built layer for a CONFIGS entry (or a DILATED_CONFIGS one), its input and the generator."""
     n, h, w, cin, f, k, s, pad = cfg
     set_seed(seed)
-    layer = Conv2D(f, k, strides=s, padding=pad, activation=activation)
+    if dilated:
+        layer = Conv2D(f, k, dilation_rate=s, padding=pad, activation=activation)
+    else:
+        layer = Conv2D(f, k, strides=s, padding=pad, activation=activation)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, h, w, cin))
     layer.forward(x)
@@ -90,24 +106,49 @@ def test_gradient_with_relu_and_no_bias():
     assert set(errors) == {"x", "kernel"} and max(errors.values()) <= 1e-6, errors
 
 
-@pytest.mark.parametrize("cfg", CONFIGS)
-def test_forward_and_backward_match_torch(cfg, layout):
-    torch = pytest.importorskip("torch")
+@pytest.mark.parametrize("cfg", DILATED_CONFIGS)
+def test_dilated_forward_matches_naive_loops(cfg, layout):
+    layer, x, _ = make_layer(cfg, dilated=True)
+    expected = naive_conv(x, layer.params["kernel"], layer.params["bias"], (1, 1), layer.padding, layer.dilation_rate)
+    np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("cfg", DILATED_CONFIGS)
+def test_dilated_gradients_match_numerical(cfg, layout):
+    layer, x, _ = make_layer(cfg, activation="tanh", dilated=True)
+    errors = check_layer(layer, x)
+    assert set(errors) == {"x", "kernel", "bias"} and max(errors.values()) <= 1e-6, errors
+
+
+def test_dilated_kernel_reads_every_dth_pixel():
+    # one impulse, a kernel of ones: the impulse reaches the outputs whose taps cover it, d pixels apart
+    layer = Conv2D(1, 3, dilation_rate=(2, 3), padding="same", use_bias=False)
+    layer.build((None, 9, 9, 1), dtype=np.float64)
+    layer.params["kernel"] = np.ones((3, 3, 1, 1))
+    x = np.zeros((1, 9, 9, 1))
+    x[0, 4, 4] = 1.0
+    rows, cols = np.nonzero(layer.forward(x)[0, :, :, 0])
+    assert sorted(set(rows.tolist())) == [2, 4, 6] and sorted(set(cols.tolist())) == [1, 4, 7]
+
+
+@pytest.mark.parametrize(("cfg", "dilated"), [(c, False) for c in CONFIGS] + [(c, True) for c in DILATED_CONFIGS])
+def test_forward_and_backward_match_torch(cfg, dilated, layout):
+    torch = pytest.importorskip("torch", reason="torch is not installed: no comparison with F.conv2d")
     F = torch.nn.functional
-    layer, x, rng = make_layer(cfg, activation="sigmoid")
+    layer, x, rng = make_layer(cfg, activation="sigmoid", dilated=dilated)
     y = layer.forward(x)
     dout = rng.standard_normal(y.shape)
     dx = layer.backward(dout)
 
-    (kh, kw), (sh, sw) = layer.kernel_size, layer.strides
+    (kh, kw), (sh, sw), (dh, dw) = layer.kernel_size, layer.strides, layer.dilation_rate
     xt = torch.tensor(x.transpose(0, 3, 1, 2), requires_grad=True)  # NHWC -> NCHW
     wt = torch.tensor(layer.params["kernel"].transpose(3, 2, 0, 1), requires_grad=True)  # -> (cout, cin, kh, kw)
     bt = torch.tensor(layer.params["bias"], requires_grad=True)
     xin = xt
     if layer.padding == "same":  # torch pads symmetrically; TF puts the odd pixel bottom/right
-        (pt, pb), (pl, pr) = tf_pads(x.shape[1], kh, sh), tf_pads(x.shape[2], kw, sw)
+        (pt, pb), (pl, pr) = tf_pads(x.shape[1], kh, sh, dh), tf_pads(x.shape[2], kw, sw, dw)
         xin = F.pad(xt, (pl, pr, pt, pb))
-    yt = torch.sigmoid(F.conv2d(xin, wt, bt, stride=(sh, sw)))
+    yt = torch.sigmoid(F.conv2d(xin, wt, bt, stride=(sh, sw), dilation=(dh, dw)))
     yt.backward(torch.tensor(dout.transpose(0, 3, 1, 2)))
 
     np.testing.assert_allclose(y, yt.detach().numpy().transpose(0, 2, 3, 1), rtol=1e-10, atol=1e-12)
@@ -132,6 +173,18 @@ def test_conv_output_length_follows_tensorflow(size, k, s, padding, expected):
     assert conv_output_length(size, k, s, padding) == expected
 
 
+@pytest.mark.parametrize(("size", "k", "d", "padding", "expected"), [
+    (9, 3, 2, "valid", (5, 0, 0)),  # span 5
+    (9, 3, 4, "valid", (1, 0, 0)),  # span 9: one window
+    (8, 3, 4, "valid", (0, 0, 0)),  # too small (out < 1): the caller raises
+    (9, 3, 2, "same", (9, 2, 2)),
+    (7, 2, 3, "same", (7, 1, 2)),  # span 4: the odd pixel after
+    (3, 3, 3, "same", (3, 3, 3)),  # more padding than image
+])
+def test_conv_output_length_with_dilation_uses_the_span(size, k, d, padding, expected):
+    assert conv_output_length(size, k, 1, padding, dilation=d) == expected
+
+
 def test_same_stride_2_is_aligned_like_tensorflow():
     # A kernel that copies its top-left pixel: with TF's (0 top, 1 bottom) padding, y[r, c] = x[2r, 2c].
     layer = Conv2D(1, 3, strides=2, padding="same", use_bias=False)
@@ -153,6 +206,19 @@ def test_same_stride_2_is_aligned_like_tensorflow():
 ])
 def test_output_shapes(shape, filters, k, s, padding, out):
     layer = Conv2D(filters, k, strides=s, padding=padding)
+    assert layer.compute_output_shape(shape) == out
+    x = np.zeros((2 if shape[0] is None else shape[0], *shape[1:]), dtype=np.float32)
+    assert layer.forward(x).shape == (x.shape[0], *out[1:])
+
+
+@pytest.mark.parametrize(("shape", "k", "d", "padding", "out"), [
+    ((None, 28, 28, 1), 3, 2, "valid", (None, 24, 24, 4)),
+    ((2, 9, 7, 3), (3, 2), (2, 3), "valid", (2, 5, 4, 4)),
+    ((2, 9, 7, 3), (3, 2), (2, 3), "same", (2, 9, 7, 4)),
+    ((1, 5, 6, 1), 3, (2, 1), "valid", (1, 1, 4, 4)),
+])
+def test_dilated_output_shapes(shape, k, d, padding, out):
+    layer = Conv2D(4, k, dilation_rate=d, padding=padding)
     assert layer.compute_output_shape(shape) == out
     x = np.zeros((2 if shape[0] is None else shape[0], *shape[1:]), dtype=np.float32)
     assert layer.forward(x).shape == (x.shape[0], *out[1:])
@@ -259,6 +325,22 @@ def test_image_smaller_than_kernel():
     with pytest.raises(ValueError, match="smaller than the kernel"):
         Conv2D(2, 3).compute_output_shape((None, 5, 2, 1))
     assert Conv2D(2, 3, padding="same").forward(np.zeros((1, 2, 2, 1))).shape == (1, 2, 2, 2)
+    # a dilated 3x3 kernel spans 5x5 pixels: the error says so
+    with pytest.raises(ValueError, match=r"\(1, 4, 9, 1\).*at least \(5, 5\) pixels.*smaller than the kernel"):
+        Conv2D(2, 3, dilation_rate=2).forward(np.zeros((1, 4, 9, 1)))
+
+
+def test_strides_and_dilation_together_are_an_error_as_in_keras():
+    with pytest.raises(ValueError, match=r"Conv2D: strides > 1 cannot be combined with dilation_rate > 1.*"
+                                         r"strides=\(2, 1\) and dilation_rate=\(1, 2\)"):
+        Conv2D(2, 3, strides=(2, 1), dilation_rate=(1, 2))
+    with pytest.raises(ValueError, match=r"dilation_rate must be a positive int or a pair of them, got 0"):
+        Conv2D(2, 3, dilation_rate=0)
+    with pytest.raises(ValueError, match=r"dilation_rate must be a positive int or a pair.*\(2, 2, 2\)"):
+        Conv2D(2, 3, dilation_rate=(2, 2, 2))
+    layer = Conv2D(2, 3, dilation_rate=(2, 1), name="atrous")
+    assert layer.get_config()["dilation_rate"] == (2, 1)
+    assert Conv2D(2, 3, dilation_rate=1).dilation_rate == (1, 1) and Conv2D(2, 3, strides=2).strides == (2, 2)
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -279,24 +361,27 @@ def test_backward_rejects_a_dout_of_the_wrong_shape():
 
 
 @pytest.mark.parametrize("transposed", [False, True])
-def test_im2col_matches_loops_and_col2im_is_its_adjoint(transposed):
+@pytest.mark.parametrize(("strides", "dilation"), [((2, 2), (1, 1)), ((1, 1), (2, 3))])
+def test_im2col_matches_loops_and_col2im_is_its_adjoint(transposed, strides, dilation):
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 7, 6, 3))
-    kernel, strides, out_hw = (3, 2), (2, 2), (3, 3)
-    cols = im2col(x, kernel, strides, out_hw, transposed=transposed)
+    kernel, out_hw = (3, 2), (3, 3)
+    (sh, sw), (dh, dw) = strides, dilation
+    cols = im2col(x, kernel, strides, out_hw, transposed=transposed, dilation=dilation)
     rows = cols.T if transposed else cols
     row = 0
     for n in range(2):
         for r in range(3):
             for c in range(3):
-                np.testing.assert_array_equal(rows[row], x[n, 2 * r:2 * r + 3, 2 * c:2 * c + 2, :].ravel())
+                patch = x[n, sh * r:sh * r + 2 * dh + 1:dh, sw * c:sw * c + dw + 1:dw, :]
+                np.testing.assert_array_equal(rows[row], patch.ravel())
                 row += 1
     # <im2col(x), g> == <x, col2im(g)> for any g: col2im is exactly the transpose of im2col
     g = rng.standard_normal(cols.shape)
     layout = (3, 2, 3, 2, 3, 3) if transposed else (2, 3, 3, 3, 2, 3)
     grouped = g.reshape(layout).transpose((0, 1, 2, 3, 4, 5) if transposed else (3, 4, 0, 1, 2, 5))
-    assert rel_error(np.sum(cols * g), np.sum(x * col2im(np.ascontiguousarray(grouped), x.shape, strides,
-                                                            transposed=transposed))) < 1e-14
+    back = col2im(np.ascontiguousarray(grouped), x.shape, strides, transposed=transposed, dilation=dilation)
+    assert rel_error(np.sum(cols * g), np.sum(x * back)) < 1e-14
 
 
 def test_batch_size_can_change_between_calls(layout):

@@ -7,7 +7,7 @@ from keras_reference import assert_close_to_keras, keras_layer_output
 from keras_reference import keras as keras_fixture  # noqa: F401 (the `keras` fixture)
 
 from dlcore.gradcheck import check_layer
-from dlcore.layers import Conv1D, Conv2D
+from dlcore.layers import Conv1D
 from dlcore.regularizers import L2
 
 CASES = [(3, 1, "valid"), (3, 2, "same"), (4, 1, "causal"), (2, 3, "causal"), (5, 2, "same"), (1, 1, "valid")]
@@ -122,7 +122,3 @@ def test_dilation_errors_and_config():
     assert layer.get_config()["dilation_rate"] == 3 and Conv1D(**layer.get_config()).dilation_rate == 3
     with pytest.raises(ValueError, match=r"d3.*\(1, 6, 2\).*at least 7 steps.*shorter"):
         layer.forward(np.zeros((1, 6, 2)))
-    # Conv2D has no dilation yet: it says so, by the option's name (kept here: test_conv.py is perf's)
-    with pytest.raises(ValueError, match=r"Conv2D: dilation_rate > 1 .* not implemented.*\(2, 1\)"):
-        Conv2D(2, 3, dilation_rate=(2, 1))
-    assert Conv2D(2, 3, dilation_rate=1).kernel_size == (3, 3)

@@ -12,6 +12,7 @@ from dlcore.layers import (
     BatchNormalization,
     Conv1D,
     Conv2D,
+    Conv2DTranspose,
     Dense,
     Dropout,
     Embedding,
@@ -43,6 +44,9 @@ def _trained(model, x, y, loss="mse"):
                          GRU(3, reset_after=False), Dense(1)]), (9, 2)),
     lambda: (Sequential([Input(shape=(3, 3, 1)), UpSampling2D(2, interpolation="bilinear"), Conv2D(1, 3),
                          Flatten(), Dense(1)]), (3, 3, 1)),
+    lambda: (Sequential([Input(shape=(9, 8, 2)), Conv2D(3, 3, padding="same", dilation_rate=(2, 1)),
+                         Conv2D(2, 2, dilation_rate=3), Conv2DTranspose(2, 3, dilation_rate=(1, 2)),
+                         Flatten(), Dense(1)]), (9, 8, 2)),
 ])
 def test_sequential_round_trip_gives_identical_predictions(tmp_path, build):
     model, shape = build()

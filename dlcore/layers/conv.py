@@ -46,7 +46,8 @@ class Conv2D(Layer):
 
     Shapes: ``x (batch, H, W, cin)`` → ``y (batch, Ho, Wo, filters)``; ``kernel (kh, kw, cin, filters)``,
     ``bias (filters,)``. ``"valid"``: ``Ho = floor((H - kh) / sh) + 1``; ``"same"``: ``Ho = ceil(H / sh)``
-    with TensorFlow's padding (extra pixel at the bottom/right). Same for widths.
+    with TensorFlow's padding (extra pixel at the bottom/right). Same for widths. With
+    ``dilation_rate=(dh, dw)`` the kernel spans ``dh (kh - 1) + 1`` rows: read that for ``kh``.
 
     Parameters
     ----------
@@ -69,15 +70,13 @@ class Conv2D(Layer):
     kernel_regularizer, bias_regularizer : Regularizer or str, optional
         Penalties added to the loss (see :mod:`dlcore.regularizers`).
     dilation_rate : int or (int, int)
-        Only 1 (Keras' default) is implemented; anything else raises ``ValueError``.
+        ``(dh, dw)``: rows and columns between the pixels the kernel reads (1: adjacent pixels, a
+        dilated or "atrous" kernel otherwise). As in Keras, dilation > 1 needs ``strides=1``.
     """
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", activation: str | None = None,
                  input_shape=None, kernel_initializer="glorot_uniform", use_bias: bool = True, name: str | None = None,
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, dilation_rate=1):
-        if as_pair(dilation_rate, "Conv2D: dilation_rate") != (1, 1):  # Conv1D has dilation, Conv2D not yet
-            raise ValueError(f"Conv2D: dilation_rate > 1 (a dilated kernel) is not implemented: only dilation_rate=1, "
-                             f"got {dilation_rate!r}")
         if input_shape is not None and len(input_shape) != 3:
             raise ValueError(f"Conv2D: input_shape must be (height, width, channels), got {tuple(input_shape)}; "
                              "for grayscale images use e.g. (28, 28, 1)")
@@ -87,6 +86,10 @@ class Conv2D(Layer):
         self.filters = int(filters)
         self.kernel_size = as_pair(kernel_size, "Conv2D: kernel_size")
         self.strides = as_pair(strides, "Conv2D: strides")
+        self.dilation_rate = as_pair(dilation_rate, "Conv2D: dilation_rate")
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(f"Conv2D: strides > 1 cannot be combined with dilation_rate > 1 (as in Keras), "
+                             f"got strides={self.strides} and dilation_rate={self.dilation_rate}")
         self.padding = check_padding(padding)
         self.activation = activation
         activations.get(activation)  # fail now, not at the first forward, on a typo
@@ -110,12 +113,17 @@ class Conv2D(Layer):
 
     def _geometry(self, input_shape) -> tuple[tuple, tuple]:
         """``((Ho, top, bottom), (Wo, left, right))`` for an input shape; raises if the image is too small."""
-        rows = conv_output_length(input_shape[1], self.kernel_size[0], self.strides[0], self.padding)
-        cols = conv_output_length(input_shape[2], self.kernel_size[1], self.strides[1], self.padding)
+        rows, cols = (conv_output_length(input_shape[axis + 1], self.kernel_size[axis], self.strides[axis],
+                                         self.padding, self.dilation_rate[axis]) for axis in (0, 1))
         if (rows[0] is not None and rows[0] < 1) or (cols[0] is not None and cols[0] < 1):
-            raise self.shape_error(input_shape, f"images of at least {self.kernel_size} pixels",
+            raise self.shape_error(input_shape, f"images of at least {self.span} pixels",
                                    "the image is smaller than the kernel; use padding='same' or a smaller kernel")
         return rows, cols
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Rows and columns one output pixel reads, ``d (k - 1) + 1`` (the kernel size when not dilated)."""
+        return tuple(d * (k - 1) + 1 for k, d in zip(self.kernel_size, self.dilation_rate))
 
     def compute_output_shape(self, input_shape):
         (ho, _, _), (wo, _, _) = self._geometry(input_shape)
@@ -162,7 +170,7 @@ class Conv2D(Layer):
         transposed = cin <= TRANSPOSED_MAX_CHANNELS
         shape = (kh * kw * cin, m) if transposed else (m, kh * kw * cin)
         cols = im2col(xp, (kh, kw), self.strides, (ho, wo), transposed=transposed,
-                      out=self.workspace.get("cols", shape, x.dtype))
+                      out=self.workspace.get("cols", shape, x.dtype), dilation=self.dilation_rate)
         z = cols.T @ k2 if transposed else cols @ k2  # (m, cout), a new array
         if self.use_bias:
             z += self.param("bias", x.dtype)
@@ -198,7 +206,7 @@ class Conv2D(Layer):
             buf = self.workspace.get("dcols", (kh * kw, m, cin), z.dtype)
             dcols = np.matmul(dz2, k_t, out=buf)
             dcols = dcols.reshape(kh, kw, *z.shape[:3], cin)
-        dxp = col2im(dcols, xp_shape, self.strides, transposed=transposed)
+        dxp = col2im(dcols, xp_shape, self.strides, transposed=transposed, dilation=self.dilation_rate)
         if dxp.shape == x_shape:
             return dxp
         return np.ascontiguousarray(dxp[:, top:top + x_shape[1], left:left + x_shape[2], :])
@@ -213,4 +221,5 @@ class Conv2D(Layer):
 
     def get_config(self):
         return {"name": self.name, "filters": self.filters, "kernel_size": self.kernel_size,
-                "strides": self.strides, "padding": self.padding, "activation": self.activation}
+                "strides": self.strides, "padding": self.padding, "activation": self.activation,
+                "dilation_rate": self.dilation_rate}

@@ -19,6 +19,11 @@ looping over the ``N * Ho * Wo`` patches, :func:`col2im` loops over the ``kh * k
 offsets (9 for a 3x3 kernel): the entries at offset ``(i, j)`` of all patches form one strided
 slice of the image, added in one vectorised step.
 
+A *dilated* kernel (``dilation=(dh, dw)``, Keras' ``dilation_rate``) reads every ``dh``-th row and
+``dw``-th column: its ``kh x kw`` taps spread over ``dh (kh - 1) + 1`` rows, the kernel's *span*. That
+changes nothing but one stride in the window view (the step from one tap to the next is ``dh`` rows
+instead of 1) and where col2im's slices start; dilation 1 is the ordinary convolution.
+
 Padding follows TensorFlow/Keras: ``"valid"`` uses no padding, ``"same"`` pads so that
 ``Ho = ceil(H / stride)``, with the odd pixel (if any) at the bottom/right (:func:`conv_output_length`).
 """
@@ -31,11 +36,13 @@ from numpy.lib.stride_tricks import as_strided
 from .workspace import Workspace  # noqa: F401  (re-exported: it used to live here)
 
 
-def conv_output_length(size: int | None, kernel: int, stride: int, padding: str) -> tuple[int | None, int, int]:
+def conv_output_length(size: int | None, kernel: int, stride: int, padding: str,
+                       dilation: int = 1) -> tuple[int | None, int, int]:
     """Output length along one axis and the padding before/after, as TensorFlow computes them.
 
-    ``"valid"``: ``out = floor((size - kernel) / stride) + 1``, no padding.
-    ``"same"``: ``out = ceil(size / stride)``; total padding ``max((out - 1) * stride + kernel - size, 0)``,
+    With ``span = dilation * (kernel - 1) + 1`` (the kernel length when not dilated):
+    ``"valid"``: ``out = floor((size - span) / stride) + 1``, no padding.
+    ``"same"``: ``out = ceil(size / stride)``; total padding ``max((out - 1) * stride + span - size, 0)``,
     split with the extra pixel *after* (bottom/right) — PyTorch's symmetric padding differs here.
 
     Parameters
@@ -45,6 +52,8 @@ def conv_output_length(size: int | None, kernel: int, stride: int, padding: str)
     kernel, stride : int
         Window length and step.
     padding : {"valid", "same"}
+    dilation : int
+        Spacing between the kernel's taps (1: adjacent pixels).
 
     Returns
     -------
@@ -53,18 +62,19 @@ def conv_output_length(size: int | None, kernel: int, stride: int, padding: str)
     """
     if size is None:
         return None, 0, 0
+    span = dilation * (kernel - 1) + 1
     if padding == "valid":
-        return (size - kernel) // stride + 1, 0, 0
+        return (size - span) // stride + 1, 0, 0
     out = -(-size // stride)
-    total = max((out - 1) * stride + kernel - size, 0)
+    total = max((out - 1) * stride + span - size, 0)
     return out, total // 2, total - total // 2
 
 
 def window_view(x: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int],
-                out_hw: tuple[int, int]) -> np.ndarray:
+                out_hw: tuple[int, int], dilation: tuple[int, int] = (1, 1)) -> np.ndarray:
     """All ``kh x kw`` windows of ``x`` as a read-only strided view (no copy).
 
-    ``view[n, r, c, i, j, ch] == x[n, r * sh + i, c * sw + j, ch]``.
+    ``view[n, r, c, i, j, ch] == x[n, r * sh + i * dh, c * sw + j * dw, ch]``.
 
     Parameters
     ----------
@@ -72,6 +82,8 @@ def window_view(x: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int]
         Already padded images.
     kernel, strides, out_hw : pairs of int
         ``(kh, kw)``, ``(sh, sw)`` and the output size ``(Ho, Wo)``.
+    dilation : pair of int
+        ``(dh, dw)``: rows and columns between two taps of the kernel.
 
     Returns
     -------
@@ -80,12 +92,13 @@ def window_view(x: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int]
     """
     s_n, s_h, s_w, s_c = x.strides
     shape = (x.shape[0], out_hw[0], out_hw[1], kernel[0], kernel[1], x.shape[3])
-    steps = (s_n, s_h * strides[0], s_w * strides[1], s_h, s_w, s_c)
+    steps = (s_n, s_h * strides[0], s_w * strides[1], s_h * dilation[0], s_w * dilation[1], s_c)
     return as_strided(x, shape, steps, writeable=False)
 
 
 def im2col(x: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int], out_hw: tuple[int, int],
-           out: np.ndarray | None = None, transposed: bool = False) -> np.ndarray:
+           out: np.ndarray | None = None, transposed: bool = False,
+           dilation: tuple[int, int] = (1, 1)) -> np.ndarray:
     """Copy every window of ``x`` into one row (or one column) of a matrix.
 
     Parameters
@@ -101,6 +114,8 @@ def im2col(x: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int], out
         Return ``cols.T`` laid out contiguously instead. With few channels (``C = 1``: grayscale)
         a row holds only ``kh * kw`` numbers and the copy crawls; the transposed layout copies
         long runs of ``Wo`` contiguous pixels instead, several times faster.
+    dilation : pair of int
+        ``(dh, dw)``, as in :func:`window_view`.
 
     Returns
     -------
@@ -108,7 +123,7 @@ def im2col(x: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int], out
         ``(N * Ho * Wo, kh * kw * C)``, or ``(kh * kw * C, N * Ho * Wo)`` if ``transposed``;
         the ``kh * kw * C`` axis is ordered like ``kernel.reshape(-1, cout)``.
     """
-    view = window_view(x, kernel, strides, out_hw)
+    view = window_view(x, kernel, strides, out_hw, dilation)
     n, ho, wo, kh, kw, c = view.shape
     if transposed:
         view = view.transpose(3, 4, 5, 0, 1, 2)  # (kh, kw, C, N, Ho, Wo)
@@ -122,7 +137,7 @@ def im2col(x: np.ndarray, kernel: tuple[int, int], strides: tuple[int, int], out
 
 
 def col2im(dcols: np.ndarray, x_shape: tuple[int, int, int, int], strides: tuple[int, int],
-           transposed: bool = False) -> np.ndarray:
+           transposed: bool = False, dilation: tuple[int, int] = (1, 1)) -> np.ndarray:
     """Adjoint of :func:`im2col`: add every patch gradient back onto the pixels it came from.
 
     Loops over the ``kh * kw`` kernel offsets only; each iteration adds one contiguous block of
@@ -139,6 +154,8 @@ def col2im(dcols: np.ndarray, x_shape: tuple[int, int, int, int], strides: tuple
         ``(sh, sw)``.
     transposed : bool
         Which of the two layouts ``dcols`` has.
+    dilation : pair of int
+        ``(dh, dw)``, as in :func:`im2col`.
 
     Returns
     -------
@@ -148,13 +165,15 @@ def col2im(dcols: np.ndarray, x_shape: tuple[int, int, int, int], strides: tuple
     kh, kw = dcols.shape[:2]
     ho, wo = (dcols.shape[4], dcols.shape[5]) if transposed else (dcols.shape[3], dcols.shape[4])
     sh, sw = strides
+    dh, dw = dilation
     dx = np.zeros(x_shape, dtype=dcols.dtype)
     target = dx.transpose(3, 0, 1, 2) if transposed else dx  # put dx's axes in dcols' order
     rows, cols = (2, 3) if transposed else (1, 2)
     for i in range(kh):
         for j in range(kw):
             index = [slice(None)] * 4
-            index[rows] = slice(i, i + (ho - 1) * sh + 1, sh)
-            index[cols] = slice(j, j + (wo - 1) * sw + 1, sw)
+            top, left = i * dh, j * dw  # where tap (i, j) of the first window sits
+            index[rows] = slice(top, top + (ho - 1) * sh + 1, sh)
+            index[cols] = slice(left, left + (wo - 1) * sw + 1, sw)
             target[tuple(index)] += dcols[i, j]
     return dx
