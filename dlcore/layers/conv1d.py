@@ -5,11 +5,7 @@ A sequence is an image of height 1, so this is :class:`~dlcore.layers.conv.Conv2
 the output at step ``t`` then sees the inputs up to ``t`` and never the future (WaveNet).
 
 A *dilated* kernel (``dilation_rate=d``, WaveNet's way to see far back with few weights) reads every
-``d``-th step: ``y[t] = sum_i x[t + d i] @ kernel[i]``. The outputs at ``t = p, p + d, p + 2d, ...``
-read only the inputs at ``p, p + d, p + 2d, ...``: a dilated convolution is ``d`` ordinary ones, one
-per phase ``p`` of the sequence. So the sequence is cut into its ``d`` interleaved phases, which go
-through the ordinary convolution as ``d`` times as many sequences, and the outputs are interleaved
-back (TensorFlow's "space to batch"). Nothing is computed twice and no zeros are multiplied.
+``d``-th step: ``y[t] = sum_i x[t + d i] @ kernel[i]``; it is Conv2D's ``dilation_rate=(1, d)``.
 """
 
 from __future__ import annotations
@@ -69,10 +65,9 @@ class Conv1D(Layer):
         self.padding = padding.lower()
         self.filters, self.kernel_size, self.strides = filters, kernel_size, strides
         self.dilation_rate = dilation_rate
-        # the work is done by a Conv2D on (batch, 1, T, cin); "causal" is "valid" after left padding,
-        # and a dilated convolution pads here, then runs "valid" on the phases (see the module docstring)
-        inner_padding = "same" if self.padding == "same" and dilation_rate == 1 else "valid"
-        self.conv = Conv2D(filters, (1, kernel_size), strides=(1, strides), padding=inner_padding,
+        # the work is done by a Conv2D on (batch, 1, T, cin); "causal" is "valid" after left padding
+        self.conv = Conv2D(filters, (1, kernel_size), strides=(1, strides),
+                           padding="same" if self.padding == "same" else "valid", dilation_rate=(1, dilation_rate),
                            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
                            bias_regularizer=bias_regularizer,
@@ -80,7 +75,7 @@ class Conv1D(Layer):
         self.activation, self.use_bias = activation, use_bias
 
     def build(self, input_shape, dtype=np.float32):
-        self.conv.build((None, 1, self.kernel_size, input_shape[-1]), dtype=dtype)
+        self.conv.build((None, 1, self.span, input_shape[-1]), dtype=dtype)
         self.params.update({key: p[0] if key == "kernel" else p for key, p in self.conv.params.items()})
         self.built = True
 
@@ -89,21 +84,10 @@ class Conv1D(Layer):
         """Steps one output reads, ``d (k - 1) + 1`` (the kernel length when not dilated)."""
         return self.dilation_rate * (self.kernel_size - 1) + 1
 
-    def _pads(self) -> tuple[int, int]:
-        """Zeros ``(before, after)`` this layer adds itself: ``"causal"`` always, ``"same"`` when dilated."""
-        total = self.span - 1
-        if self.padding == "causal":
-            return total, 0
-        if self.padding == "same" and self.dilation_rate > 1:  # strides are 1: out = T; extra zero at the end
-            return total // 2, total - total // 2
-        return 0, 0
-
     def compute_output_shape(self, input_shape):
         t = input_shape[1]
-        if self.dilation_rate > 1:
-            return (input_shape[0], None if t is None else t + sum(self._pads()) - self.span + 1, self.filters)
         if t is not None and self.padding == "causal":
-            t += self.kernel_size - 1
+            t += self.span - 1
         return (input_shape[0], *self.conv.compute_output_shape((input_shape[0], 1, t, input_shape[-1]))[2:])
 
     def check_input_shape(self, shape):
@@ -114,56 +98,22 @@ class Conv1D(Layer):
     def forward(self, x, training=False):
         """``x (batch, T, cin)`` → ``(batch, To, filters)``."""
         x = self._prepare(x, ndim=3)
-        before, after = self._pads()
-        if before or after:
-            x = np.pad(x, ((0, 0), (before, after), (0, 0)))
-        if x.shape[1] < self.span:
+        if self.padding == "causal":  # all the padding before the first step: no output sees the future
+            x = np.pad(x, ((0, 0), (self.span - 1, 0), (0, 0)))
+        if self.padding != "same" and x.shape[1] < self.span:
             raise self.shape_error(x.shape, f"sequences of at least {self.span} steps",
                                    "the sequence is shorter than the kernel; use padding='same' or 'causal'")
         self.conv.params = {key: p[None] if key == "kernel" else p for key, p in self.params.items()}
-        self._padded_t = x.shape[1]
-        if self.dilation_rate == 1:
-            return self.conv.forward(x[:, None])[:, 0]
-        y = self.conv.forward(self._phases(x))  # (batch * d, 1, L, filters)
-        self._phase_length = y.shape[2]
-        return self._interleave(y, x.shape[1] - self.span + 1)
-
-    # ----- dilation: the d phases of a sequence as d sequences, and back -------------------------
-    def _phases(self, x: np.ndarray) -> np.ndarray:
-        """``x (batch, P, c)`` → ``(batch * d, 1, ceil(P / d), c)``: row ``b * d + p`` is ``x[b, p::d]``.
-
-        Zeros at the end make ``P`` a multiple of ``d``; the outputs they reach are cut off again.
-        """
-        batch, p, c = x.shape
-        d = self.dilation_rate
-        x = np.pad(x, ((0, 0), (0, -p % d), (0, 0)))
-        return x.reshape(batch, -1, d, c).transpose(0, 2, 1, 3).reshape(batch * d, 1, -1, c)
-
-    def _interleave(self, y: np.ndarray, length: int) -> np.ndarray:
-        """The inverse of :meth:`_phases`: ``(batch * d, 1, L, c)`` → ``(batch, length, c)``.
-
-        Output ``j`` of phase ``p`` goes to step ``p + d j``.
-        """
-        d = self.dilation_rate
-        _, _, n, c = y.shape
-        return y.reshape(-1, d, n, c).transpose(0, 2, 1, 3).reshape(-1, n * d, c)[:, :length]
+        return self.conv.forward(x[:, None])[:, 0]
 
     def backward(self, dout):
         """``dout (batch, To, filters)`` → ``dx (batch, T, cin)``; fills ``grads``."""
         self.conv.input_grad = self.input_grad
-        dout = np.asarray(dout)
-        if self.dilation_rate == 1:
-            dx = self.conv.backward(dout[:, None])
-        else:  # the outputs cut off by _interleave got no gradient: zeros, then into the phases' layout
-            cut = self._phase_length * self.dilation_rate - dout.shape[1]
-            dout = np.pad(dout, ((0, 0), (0, cut), (0, 0)))
-            dx = self.conv.backward(self._phases(dout))
+        dx = self.conv.backward(np.asarray(dout)[:, None])
         self.grads = {key: g[0] if key == "kernel" else g for key, g in self.conv.grads.items()}
         if dx is None:
             return None
-        dx = dx[:, 0] if self.dilation_rate == 1 else self._interleave(dx, self._padded_t)
-        before, after = self._pads()
-        return dx[:, before:dx.shape[1] - after]
+        return dx[:, 0, self.span - 1:] if self.padding == "causal" else dx[:, 0]
 
     def regularization_loss(self):
         if not self.built:
