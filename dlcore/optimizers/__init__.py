@@ -33,7 +33,8 @@ def get(identifier) -> Optimizer:
         return identifier
     if isinstance(identifier, str) and identifier.lower() in _TABLE:
         return _TABLE[identifier.lower()]()
-    raise ValueError(f"unknown optimizer {identifier!r}; expected one of {sorted(_TABLE)} or a dlcore.optimizers object")
+    raise ValueError(f"unknown optimizer {identifier!r}; expected one of {sorted(_TABLE)} "
+                     "or a dlcore.optimizers object")
 
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Nadam", "Optimizer", "RMSprop", "get"]
