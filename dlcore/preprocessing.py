@@ -186,25 +186,25 @@ class StandardScaler:
         return f"StandardScaler(with_mean={self.with_mean}, with_std={self.with_std})"
 
 
-def to_categorical(y, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
+def to_categorical(x, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
     """One-hot encode integer class labels (as ``keras.utils.to_categorical``).
 
     Parameters
     ----------
-    y : array-like of int, shape (n,) or (n, 1) or any shape
+    x : array-like of int, shape (n,) or (n, 1) or any shape
         Labels ``0 .. num_classes - 1``; floats are accepted only if they are whole numbers.
         A trailing axis of size 1 is dropped, as in Keras.
     num_classes : int, optional
-        Defaults to ``max(y) + 1``.
+        Defaults to ``max(x) + 1``.
     dtype : numpy dtype
         Dtype of the result.
 
     Returns
     -------
-    ndarray, shape ``y.shape + (num_classes,)``
+    ndarray, shape ``x.shape + (num_classes,)``
         1 at each label's position, 0 elsewhere.
     """
-    y = np.asarray(y)
+    y = np.asarray(x)
     if y.ndim > 1 and y.shape[-1] == 1:
         y = y[..., 0]
     if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):

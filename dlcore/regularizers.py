@@ -76,7 +76,7 @@ l1, l2, l1_l2 = L1, L2, L1L2  # Keras' lower-case names for the same classes
 _TABLE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
 
 
-def get(spec) -> Regularizer | None:
+def get(identifier) -> Regularizer | None:
     """``None``, a :class:`Regularizer`, or a Keras name: ``'l1'``/``'L1'``, ``'l2'``/``'L2'``, ``'l1_l2'``/``'L1L2'``.
 
     A name gives that class with its defaults, as in Keras: 0.01 for ``L1`` and ``L2``, 0 and 0
@@ -85,11 +85,11 @@ def get(spec) -> Regularizer | None:
     Raises
     ------
     ValueError
-        If ``spec`` is none of these; the message lists the names.
+        If ``identifier`` is none of these; the message lists the names.
     """
-    if spec is None or isinstance(spec, Regularizer):
-        return spec
-    if isinstance(spec, str) and spec in _TABLE:
-        return _TABLE[spec]()
-    raise ValueError(f"unknown regularizer {spec!r}; expected None, one of {sorted(_TABLE)} "
+    if identifier is None or isinstance(identifier, Regularizer):
+        return identifier
+    if isinstance(identifier, str) and identifier in _TABLE:
+        return _TABLE[identifier]()
+    raise ValueError(f"unknown regularizer {identifier!r}; expected None, one of {sorted(_TABLE)} "
                      "or an L1/L2/L1L2 object")

@@ -31,6 +31,20 @@ def test_gradient_check():
     assert check_layer(GlobalAveragePooling1D(), _randn(2, 6, 3, seed=1))["x"] < 1e-6
 
 
+def test_keepdims_keeps_the_time_axis_as_keras(keras):
+    x = _randn(2, 5, 3, seed=3)
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=bool)
+    layer = GlobalAveragePooling1D(keepdims=True)
+    y = layer.forward(x, mask=mask)
+    assert y.shape == (2, 1, 3) and layer.compute_output_shape((None, 5, 3)) == (None, 1, 3)
+    np.testing.assert_allclose(y[:, 0], GlobalAveragePooling1D().forward(x, mask=mask), rtol=1e-12)
+    assert layer.backward(np.ones((2, 1, 3))).shape == x.shape
+    set_seed(3)
+    assert check_layer(GlobalAveragePooling1D(keepdims=True), x)["x"] < 1e-6
+    assert_close_to_keras("GlobalAveragePooling1D keepdims=True", GlobalAveragePooling1D(keepdims=True).forward(x),
+                          keras_layer_output(keras, keras.layers.GlobalAveragePooling1D(keepdims=True), x), atol=1e-6)
+
+
 def test_mask_averages_only_real_steps():
     x = _randn(3, 4, 2, seed=2)
     mask = np.array([[1, 1, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0]], dtype=bool)

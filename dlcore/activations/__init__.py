@@ -83,15 +83,15 @@ def _canonical(name: str | None) -> str:
     return key
 
 
-def get(name: str | None) -> Callable[[np.ndarray], np.ndarray]:
-    """Return the activation function called ``name`` (``None`` means linear), with Keras' defaults.
+def get(identifier: str | None) -> Callable[[np.ndarray], np.ndarray]:
+    """Return the activation function named ``identifier`` (``None`` means linear), with Keras' defaults.
 
     Raises
     ------
     ValueError
         If the name is unknown; the message lists the known names.
     """
-    return _TABLE[_canonical(name)][0]
+    return _TABLE[_canonical(identifier)][0]
 
 
 def backward(name: str | None, x: np.ndarray, y: np.ndarray, dout: np.ndarray) -> np.ndarray:

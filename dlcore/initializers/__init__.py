@@ -48,7 +48,7 @@ _SNAKE = {"constant": Constant, "glorot_normal": GlorotNormal, "glorot_uniform":
 _TABLE = {**{cls.__name__: cls for cls in _CLASSES}, **_SNAKE}
 
 
-def get(name):
+def get(identifier):
     """An initializer for a Keras name (``'he_normal'`` or ``'HeNormal'``), a class, or a callable as it is.
 
     Raises
@@ -56,13 +56,13 @@ def get(name):
     ValueError
         If the name is unknown; the message lists the known names.
     """
-    if inspect.isclass(name) and issubclass(name, Initializer):
-        return name()
-    if callable(name):
-        return name
-    if isinstance(name, str) and name in _TABLE:
-        return _TABLE[name]()
-    raise ValueError(f"unknown initializer {name!r}; expected one of {sorted(_SNAKE)}, "
+    if inspect.isclass(identifier) and issubclass(identifier, Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str) and identifier in _TABLE:
+        return _TABLE[identifier]()
+    raise ValueError(f"unknown initializer {identifier!r}; expected one of {sorted(_SNAKE)}, "
                      "an initializer class or a callable taking a shape")
 
 

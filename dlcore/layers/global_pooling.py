@@ -12,7 +12,8 @@ from .base import Layer
 
 
 class GlobalAveragePooling1D(Layer):
-    """Average over the time axis: ``x (batch, T, features)`` → ``(batch, features)``. No parameters.
+    """Average over the time axis: ``x (batch, T, features)`` → ``(batch, features)``
+    (``(batch, 1, features)`` with ``keepdims=True``, as Keras). No parameters.
 
     With a padding ``mask (batch, T)`` (True = real token) only the real steps are averaged, so
     padding does not dilute the mean; a sample with no real step gives zeros.
@@ -20,14 +21,16 @@ class GlobalAveragePooling1D(Layer):
 
     supports_masking = True  # averages the real steps only; the mask ends here (no time axis left)
 
-    def __init__(self, input_shape=None, name: str | None = None):
+    def __init__(self, keepdims: bool = False, input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
+        self.keepdims = bool(keepdims)
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], input_shape[-1])
+        return (input_shape[0], 1, input_shape[-1]) if self.keepdims else (input_shape[0], input_shape[-1])
 
     def forward(self, x, training=False, mask=None):
-        """``x (batch, T, features)`` → ``(batch, features)``; ``mask (batch, T)`` of bool, optional."""
+        """``x (batch, T, features)`` → ``(batch, features)`` (``(batch, 1, features)`` with keepdims);
+        ``mask (batch, T)`` of bool, optional."""
         x = self._prepare(x, ndim=3)
         b, t, _ = x.shape
         if mask is None:
@@ -40,13 +43,18 @@ class GlobalAveragePooling1D(Layer):
             w = (mask / np.maximum(count, 1)).astype(x.dtype)  # all-padding sample: weights 0, not 0/0
         self._cache = w
         # a batched (1, T) @ (T, F) product: one BLAS call instead of a mean that copies the masked array
-        return (w[:, None, :] @ x)[:, 0, :]
+        out = w[:, None, :] @ x
+        return out if self.keepdims else out[:, 0, :]
 
     def backward(self, dout):
-        """``dout (batch, features)`` → ``dx (batch, T, features)``: each step gets its weight times ``dout``."""
+        """``dout (batch, features)`` (or ``(batch, 1, features)``) → ``dx (batch, T, features)``:
+        each step gets its weight times ``dout``."""
         w = self._cache
-        dout = np.asarray(dout, dtype=w.dtype)
+        dout = np.asarray(dout, dtype=w.dtype).reshape(w.shape[0], -1)
         return w[:, :, None] * dout[:, None, :]
+
+    def get_config(self):
+        return {"name": self.name, "keepdims": self.keepdims}
 
     def compute_mask(self, inputs, mask=None):
         """None: the output has no time axis left to mask."""

@@ -42,12 +42,12 @@ _TABLE = {
 }
 
 
-def get(name, from_logits: bool = False) -> Loss:
+def get(identifier, from_logits: bool = False) -> Loss:
     """Return a loss by its Keras name (``'mse'``, ``'mae'``, ``'huber'``, ``'hinge'``, ``'kld'``, ``'poisson'``,
     ``'msle'``, ``'binary_crossentropy'``, ``'categorical_crossentropy'``, ``'sparse_categorical_crossentropy'``
-    or a long form such as ``'mean_absolute_error'``), or ``name`` itself if it is already a :class:`Loss`."""
-    if isinstance(name, Loss):
-        return name
-    if isinstance(name, str) and name.lower() in _TABLE:
-        return _TABLE[name.lower()](from_logits=from_logits)
-    raise ValueError(f"unknown loss {name!r}; expected one of {sorted(_TABLE)} or a dlcore.losses.Loss object")
+    or a long form such as ``'mean_absolute_error'``), or ``identifier`` itself if it is already a :class:`Loss`."""
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _TABLE:
+        return _TABLE[identifier.lower()](from_logits=from_logits)
+    raise ValueError(f"unknown loss {identifier!r}; expected one of {sorted(_TABLE)} or a dlcore.losses.Loss object")

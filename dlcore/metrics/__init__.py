@@ -81,17 +81,17 @@ _FUNCTIONS: dict[str, Callable] = {
 _CLASSES: dict[str, type] = {"precision": Precision, "recall": Recall, "auc": AUC}
 
 
-def get(name, y_true=None, y_pred=None):
-    """Return the metric called ``name`` (or ``name`` itself if it is callable).
+def get(identifier, y_true=None, y_pred=None):
+    """Return the metric named ``identifier`` (or ``identifier`` itself if it is callable).
 
     A function for ``"accuracy"``, ``"mse"``, ...; a new :class:`Precision`, :class:`Recall` or
     :class:`AUC` object for ``"precision"``, ``"recall"``, ``"auc"`` (any capitalization, e.g. ``"AUC"``).
     ``"accuracy"``/``"acc"`` needs example ``y_true`` and ``y_pred`` (arrays or shapes) to pick the
     flavour, see ``accuracy_for``.
     """
-    if callable(name):
-        return name
-    key = name.lower() if isinstance(name, str) else None
+    if callable(identifier):
+        return identifier
+    key = identifier.lower() if isinstance(identifier, str) else None
     if key in ("accuracy", "acc"):
         if y_true is None or y_pred is None:
             raise ValueError("metrics.get('accuracy') needs y_true and y_pred (or their shapes) to choose between "
@@ -101,7 +101,7 @@ def get(name, y_true=None, y_pred=None):
         return _FUNCTIONS[key]
     if key in _CLASSES:
         return _CLASSES[key]()
-    raise ValueError(f"unknown metric {name!r}; expected 'accuracy' or one of {sorted({*_FUNCTIONS, *_CLASSES})}")
+    raise ValueError(f"unknown metric {identifier!r}; expected 'accuracy' or one of {sorted({*_FUNCTIONS, *_CLASSES})}")
 
 
 def as_metric(metric) -> Metric:

@@ -58,14 +58,14 @@ class Metric:
 
     Parameters
     ----------
+    dtype : optional
+        Accepted for Keras compatibility; dlcore accumulates in float64.
     name : str, optional
         The name in ``fit``/``evaluate`` logs; by default the class name in snake case, numbered
         from the second instance on (``auc``, ``auc_1``, ...), as in Keras.
-    dtype : optional
-        Accepted for Keras compatibility; dlcore accumulates in float64.
     """
 
-    def __init__(self, name: str | None = None, dtype=None):
+    def __init__(self, dtype=None, name: str | None = None):
         self.name = name or auto_name(type(self).__name__)
         self.dtype = dtype
 

@@ -118,10 +118,12 @@ class Functional(Model):
 
     # ----- several outputs: a loss and metrics per output (compile_loss.py, compile_metrics.py) -----
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
-                **kwargs) -> None:
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True) -> None:
         """As :meth:`Model.compile`; with several outputs ``loss``, ``loss_weights``, ``metrics`` and
         ``weighted_metrics`` may be lists (one entry per output) or dicts by output name
         (see :mod:`dlcore.models.compile_loss`)."""
+        kwargs = dict(run_eagerly=run_eagerly, steps_per_execution=steps_per_execution, jit_compile=jit_compile,
+                      auto_scale_loss=auto_scale_loss)  # accepted for Keras code; see Model.compile
         if not self._multi_output():
             return super().compile(optimizer, loss, loss_weights, metrics, weighted_metrics, **kwargs)
         super().compile(optimizer, **kwargs)

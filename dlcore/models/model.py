@@ -296,12 +296,14 @@ class Model(WeightsMixin):
         return self.predict(x)
 
     # ----- inspection (weights: see weights.py) ------------------------------------------------
-    def summary(self, print_fn=print) -> None:
-        """Print each layer's output shape and parameter count, and the totals, as Keras does."""
+    def summary(self, print_fn=None) -> None:
+        """Print each layer's output shape and parameter count, and the totals, as Keras does.
+
+        ``print_fn`` receives each line (default ``print``), as in Keras."""
         if not self.output_shapes:
             raise ValueError(f"{self.name} is not built yet: call it on a batch first (or give the first "
                              "layer input_shape=...)")
-        print_summary(self, print_fn)
+        print_summary(self, print_fn or print)
 
     def get_config(self) -> dict:
         return {"name": self.name}

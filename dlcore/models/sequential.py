@@ -95,7 +95,7 @@ class Sequential(Model):
             raise ValueError(f"{self.name}: got input of shape {shape}, expected {(None, *self._input_shape)} "
                              f"(the model's declared input shape)")
 
-    def summary(self, print_fn=print) -> None:
+    def summary(self, print_fn=None) -> None:
         if not self.output_shapes and self._chain and (self._input_shape is not None):
             self.build()
         super().summary(print_fn)

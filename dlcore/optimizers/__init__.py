@@ -16,12 +16,12 @@ from .sgd import SGD
 _TABLE = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW, "adagrad": Adagrad, "nadam": Nadam}
 
 
-def get(name) -> Optimizer:
-    """A new optimizer with Keras' default settings by name, or ``name`` itself if it is an :class:`Optimizer`.
+def get(identifier) -> Optimizer:
+    """A new optimizer with Keras' default settings by name, or ``identifier`` itself if it is an :class:`Optimizer`.
 
     Parameters
     ----------
-    name : str or Optimizer
+    identifier : str or Optimizer
         ``'sgd'``, ``'rmsprop'``, ``'adam'``, ``'adamw'``, ``'adagrad'`` or ``'nadam'`` (any case).
 
     Raises
@@ -29,11 +29,12 @@ def get(name) -> Optimizer:
     ValueError
         If the name is unknown; the message lists the known names.
     """
-    if isinstance(name, Optimizer):
-        return name
-    if isinstance(name, str) and name.lower() in _TABLE:
-        return _TABLE[name.lower()]()
-    raise ValueError(f"unknown optimizer {name!r}; expected one of {sorted(_TABLE)} or a dlcore.optimizers object")
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _TABLE:
+        return _TABLE[identifier.lower()]()
+    raise ValueError(f"unknown optimizer {identifier!r}; expected one of {sorted(_TABLE)} "
+                     "or a dlcore.optimizers object")
 
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Nadam", "Optimizer", "RMSprop", "get"]

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..metrics.base import snake_case  # Keras' to_snake_case, for the default name
+
 
 def _check_positive(owner: str, label: str, value, allow_none: bool = True) -> float | None:
     if value is None and allow_none:
@@ -48,12 +50,15 @@ class Optimizer:
     global_clipnorm : float, optional
         Rescale all gradients together when their joint norm exceeds this value, keeping their
         direction: the usual cure for exploding gradients in RNNs.
+    name : str, optional
+        Defaults to the class name in snake case as in Keras (``"adam"``, ``"rm_sprop"``).
 
     Only one of ``clipnorm``, ``clipvalue`` and ``global_clipnorm`` may be given (as in Keras).
     """
 
     def __init__(self, learning_rate: float, weight_decay: float | None = None, clipnorm: float | None = None,
-                 clipvalue: float | None = None, global_clipnorm: float | None = None):
+                 clipvalue: float | None = None, global_clipnorm: float | None = None, name: str | None = None):
+        self.name = name or snake_case(type(self).__name__)  # as Keras: "sgd", "adam", "rm_sprop", "adam_w"
         name = type(self).__name__
         self.learning_rate = learning_rate
         self.weight_decay = None if weight_decay is None else _nonnegative(name, weight_decay)
