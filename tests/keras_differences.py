@@ -82,9 +82,9 @@ DIFFERENCES: dict[tuple, str] = {
         "and the initializers by keyword, as everyone does",
     (("layers.Conv1D", "layers.Conv2D"), "groups"):
         "grouped convolutions (each filter sees a slice of the channels) are not implemented",
-    ("layers.Conv2DTranspose", ("output_padding", "dilation_rate", "kernel_regularizer", "bias_regularizer")):
-        "dlcore's transposed convolution is the plain one (no output padding, no dilation) without weight "
-        "penalties",
+    ("layers.Conv2DTranspose", ("output_padding", "kernel_regularizer", "bias_regularizer")):
+        "dlcore's transposed convolution has no output padding (its output size follows from the padding "
+        "alone) and no weight penalties",
     (_POOLS_1D + _POOLS_2D, "pool_size"):
         "dlcore gives average pooling `pool_size=2`, as max pooling; Keras requires it for average pooling "
         "(write it, and the code runs in both)",
@@ -158,10 +158,7 @@ DIFFERENCES: dict[tuple, str] = {
 
 # Differences the signatures cannot show, or being removed on a branch not merged yet (not checked for
 # staleness: remove an entry when its branch lands).
-PENDING: dict[tuple, str] = {
-    ("layers.Conv2D", "dilation_rate"):
-        "being added: dlcore accepts only `dilation_rate=1` for now (dilated 2-D kernels are on another branch)",
-}
+PENDING: dict[tuple, str] = {}
 
 # ---------------------------------------------------------------------------------------------------------
 # dlcore public names Keras does not have under that name: ("area.name" or a glob) -> why dlcore has them.
