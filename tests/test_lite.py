@@ -100,9 +100,7 @@ def test_every_chapter_opens_in_the_lite_app_from_its_launch_button(site, chapte
     assert json.loads(served.read_text(encoding="utf-8")) == json.loads(chapter.read_text(encoding="utf-8"))
 
 
-def test_the_cdn_wheels_are_the_five_compiled_packages_pinned_to_the_pyodide_version():
-    if not LITE.exists():
-        pytest.skip("no lite build")
+def test_the_cdn_wheels_are_the_five_compiled_packages_pinned_to_the_pyodide_version(site):
     wheels = _cdn_wheels()
     assert len(wheels) == 5 and all(w.startswith(jupyterlite.CDN) and w.endswith("_wasm32.whl") for w in wheels)
     assert jupyterlite.CDN == f"https://cdn.jsdelivr.net/pyodide/v{jupyterlite.PYODIDE_VERSION}/full/"
