@@ -223,11 +223,26 @@ def _build_model(config: dict, registry: dict):
     return model
 
 
+def _init_parameter_names(cls) -> list[str]:
+    """The names ``cls(...)`` accepts. When an ``__init__`` takes ``**options`` (``LSTM``'s, handed on to
+    ``Recurrent``), the next ``__init__`` up the class hierarchy adds its own."""
+    names = []
+    for owner in cls.__mro__:
+        if "__init__" not in vars(owner) or owner is object:
+            continue
+        params = inspect.signature(vars(owner)["__init__"]).parameters.values()
+        names += [p.name for p in params if p.name != "self" and p.name not in names
+                  and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            break
+    return names
+
+
 def layer_config(layer) -> dict:
     """``{"class_name", "config"}`` of a layer: its constructor arguments, read from its attributes."""
     config = {}
-    for key, param in inspect.signature(type(layer).__init__).parameters.items():
-        if key == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or not hasattr(layer, key):
+    for key in _init_parameter_names(type(layer)):
+        if not hasattr(layer, key):
             continue
         try:
             config[key] = _encode(getattr(layer, key))
