@@ -249,7 +249,10 @@ def layer_config(layer) -> dict:
         except TypeError:
             warnings.warn(f"save: {layer.describe()}: argument {key!r} cannot be saved; it gets its default back",
                           stacklevel=3)
-    config.update({k: _encode(v) for k, v in layer.get_config().items() if k in config or k == "name"})
+    from .layers.base import Layer
+    # get_config's values win, except for a wrapped layer (Bidirectional's, TimeDistributed's): saved whole above
+    config.update({k: _encode(v) for k, v in layer.get_config().items()
+                   if k == "name" or (k in config and not isinstance(getattr(layer, k), Layer))})
     name = type(layer).__dict__.get("_registered_name", type(layer).__name__)
     return {"class_name": name, "config": config}
 
@@ -330,8 +333,7 @@ def _encode(value):
         return {"__object__": f"{cls.__module__}.{cls.__name__}", "config": _encode(value.get_config())}
     if _is_dlcore(type(value).__module__):
         cls = type(value)
-        args = {k: _encode(getattr(value, k)) for k, p in inspect.signature(cls.__init__).parameters.items()
-                if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and hasattr(value, k)}
+        args = {k: _encode(getattr(value, k)) for k in _init_parameter_names(cls) if hasattr(value, k)}
         return {"__object__": f"{cls.__module__}.{cls.__name__}", "config": args}
     raise TypeError(f"cannot save {type(value).__name__} values")
 

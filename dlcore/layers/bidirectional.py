@@ -46,7 +46,7 @@ class Bidirectional(Layer):
         if merge_mode not in MERGE_MODES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}")
         super().__init__(input_shape=input_shape, name=name)
-        self.forward_layer = layer
+        self.layer = self.forward_layer = layer  # Keras' wrappers call it .layer (saving reads it there too)
         self.backward_layer = copy.deepcopy(layer) if backward_layer is None else backward_layer
         if backward_layer is None:
             self.backward_layer.name = f"backward_{layer.name}"
