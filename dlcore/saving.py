@@ -223,18 +223,36 @@ def _build_model(config: dict, registry: dict):
     return model
 
 
+def _init_parameter_names(cls) -> list[str]:
+    """The names ``cls(...)`` accepts. When an ``__init__`` takes ``**options`` (``LSTM``'s, handed on to
+    ``Recurrent``), the next ``__init__`` up the class hierarchy adds its own."""
+    names = []
+    for owner in cls.__mro__:
+        if "__init__" not in vars(owner) or owner is object:
+            continue
+        params = inspect.signature(vars(owner)["__init__"]).parameters.values()
+        names += [p.name for p in params if p.name != "self" and p.name not in names
+                  and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            break
+    return names
+
+
 def layer_config(layer) -> dict:
     """``{"class_name", "config"}`` of a layer: its constructor arguments, read from its attributes."""
     config = {}
-    for key, param in inspect.signature(type(layer).__init__).parameters.items():
-        if key == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or not hasattr(layer, key):
+    for key in _init_parameter_names(type(layer)):
+        if not hasattr(layer, key):
             continue
         try:
             config[key] = _encode(getattr(layer, key))
         except TypeError:
             warnings.warn(f"save: {layer.describe()}: argument {key!r} cannot be saved; it gets its default back",
                           stacklevel=3)
-    config.update({k: _encode(v) for k, v in layer.get_config().items() if k in config or k == "name"})
+    from .layers.base import Layer
+    # get_config's values win, except for a wrapped layer (Bidirectional's, TimeDistributed's): saved whole above
+    config.update({k: _encode(v) for k, v in layer.get_config().items()
+                   if k == "name" or (k in config and not isinstance(getattr(layer, k), Layer))})
     name = type(layer).__dict__.get("_registered_name", type(layer).__name__)
     return {"class_name": name, "config": config}
 
@@ -315,8 +333,7 @@ def _encode(value):
         return {"__object__": f"{cls.__module__}.{cls.__name__}", "config": _encode(value.get_config())}
     if _is_dlcore(type(value).__module__):
         cls = type(value)
-        args = {k: _encode(getattr(value, k)) for k, p in inspect.signature(cls.__init__).parameters.items()
-                if k != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and hasattr(value, k)}
+        args = {k: _encode(getattr(value, k)) for k in _init_parameter_names(cls) if hasattr(value, k)}
         return {"__object__": f"{cls.__module__}.{cls.__name__}", "config": args}
     raise TypeError(f"cannot save {type(value).__name__} values")
 

@@ -17,7 +17,6 @@ ORDER, OBJECT = "(argument order)", "(object)"
 
 _POOLS_2D = ("layers.AveragePooling2D", "layers.AvgPool2D")
 _POOLS_1D = ("layers.AveragePooling1D", "layers.AvgPool1D")
-_RNNS = ("layers.SimpleRNN", "layers.LSTM", "layers.GRU")
 _OPTIMIZERS = tuple(f"optimizers.{n}" for n in ("SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Nadam"))
 _SUMMARIES = ("Model.summary", "Sequential.summary")
 
@@ -107,13 +106,6 @@ DIFFERENCES: dict[tuple, str] = {
         "or penalty can be chosen",
     (("layers.Embedding", "layers.Bidirectional"), "weights"):
         "initial weights as a constructor argument: call `layer.set_weights(...)` once the layer is built",
-    (_RNNS, ("use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer")):
-        "dlcore's recurrent layers always have a bias and use Keras' default initializers (glorot_uniform "
-        "kernel, orthogonal recurrent kernel, zero bias)",
-    ("layers.LSTM", "unit_forget_bias"):
-        "always on, Keras' default: the forget gate's bias starts at 1",
-    (_RNNS, ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer")):
-        "no weight penalties on recurrent layers (use dropout / recurrent_dropout)",
     ("layers.MultiHeadAttention", ("dropout", "seed")):
         "no dropout on the attention weights (hence no seed)",
     ("layers.MultiHeadAttention", ("attention_axes", "sliding_window", "flash_attention", "use_gate")):

@@ -5,7 +5,7 @@ import pytest
 from keras_reference import assert_close_to_keras, keras_layer_output
 from test_recurrent_options import KERAS_RNN_ATOL, gradient_errors
 
-from dlcore.gradcheck import check_layer
+from dlcore.gradcheck import check_layer, numerical_gradient, rel_error
 from dlcore.layers import GRU, LSTM, Bidirectional, SimpleRNN
 from dlcore.random import set_seed
 
@@ -61,3 +61,30 @@ def test_layout_custom_backward_layer_and_errors():
         Bidirectional(LSTM(2), backward_layer=LSTM(2, return_sequences=True))
     with pytest.raises(ValueError, match=r"\(2, 5\)"):
         Bidirectional(GRU(2)).forward(np.zeros((2, 5)))
+
+
+@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU], ids=lambda c: c.__name__)
+def test_wrapped_layer_options_use_bias_and_regularizers(layer_cls):
+    from dlcore.regularizers import L2
+    rng = np.random.default_rng(5)
+    layer = Bidirectional(layer_cls(3, use_bias=False, kernel_regularizer=L2(0.1), recurrent_regularizer="l1",
+                                    return_sequences=True))
+    assert layer.regularization_loss() == 0.0  # not built yet
+    layer.build((None, 4, 2), dtype=np.float64)
+    assert list(layer.params) == ["forward_kernel", "forward_recurrent_kernel",
+                                  "backward_kernel", "backward_recurrent_kernel"]
+    for key, w in layer.params.items():  # new arrays in params (as an optimizer may put there), no forward yet
+        layer.params[key] = rng.standard_normal(w.shape)
+    p = layer.params
+    expected = sum(0.1 * np.sum(p[f"{side}_kernel"] ** 2) + 0.01 * np.sum(np.abs(p[f"{side}_recurrent_kernel"]))
+                   for side in ("forward", "backward"))
+    assert layer.regularization_loss() == pytest.approx(expected, rel=1e-12)
+    x, dout = rng.standard_normal((2, 4, 2)), rng.standard_normal((2, 4, 6))
+
+    def loss():  # the data term plus both layers' penalties, as fit minimises it
+        return float(np.sum(layer.forward(x) * dout)) + layer.regularization_loss()
+
+    loss()
+    layer.backward(dout)
+    for key, w in layer.params.items():
+        assert rel_error(layer.grads[key].copy(), numerical_gradient(loss, w)) < 1e-6, key

@@ -43,6 +43,17 @@ def test_parameter_layout_and_keras_init():
     assert layer.count_params() == 3 * (5 * (3 + 5) + 2 * 5)  # what Keras' summary prints (reset_after=True)
 
 
+
+@pytest.mark.parametrize("reset_after, bias_shape", [(True, (2, 15)), (False, (15,))])
+def test_bias_initializer_gets_the_whole_bias_and_use_bias_false_drops_it(reset_after, bias_shape):
+    layer = GRU(5, reset_after=reset_after, bias_initializer="ones")
+    layer.build((None, 7, 3))
+    np.testing.assert_array_equal(layer.params["bias"], np.ones(bias_shape))
+    no_bias = GRU(5, reset_after=reset_after, use_bias=False)
+    no_bias.build((None, 7, 3))
+    assert list(no_bias.params) == ["kernel", "recurrent_kernel"]
+    assert no_bias.count_params() == 3 * 5 * (3 + 5)  # Keras' summary without the bias
+
 # ----- reset_after=False ---------------------------------------------------------------------------
 def step_reset_before(x_t, h, kernel, rec, bias):
     """One plain step of the Keras GRUCell with ``reset_after=False``: the reset gate scales ``h`` before ``U_h``."""

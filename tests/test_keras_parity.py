@@ -177,6 +177,16 @@ LAYER_CASES = [
                                                               return_sequences=True), _x(2, 5, 3)),
     ("GRU-go_backwards", "GRU", lambda L: L.GRU(3, go_backwards=True), _x(2, 4, 2)),
     ("SimpleRNN-relu", "SimpleRNN", lambda L: L.SimpleRNN(3, activation="relu", go_backwards=True), _x(2, 4, 2)),
+    # use_bias and the initializers (compared after copying Keras' weights: the same weights, the same layout)
+    ("LSTM-no-bias", "LSTM", lambda L: L.LSTM(3, use_bias=False, return_sequences=True), _x(2, 4, 2)),
+    ("GRU-no-bias", "GRU", lambda L: L.GRU(3, use_bias=False), _x(2, 4, 2)),
+    ("GRU-reset_before-no-bias", "GRU", lambda L: L.GRU(3, use_bias=False, reset_after=False), _x(2, 4, 2)),
+    ("SimpleRNN-no-bias", "SimpleRNN", lambda L: L.SimpleRNN(3, use_bias=False, return_sequences=True), _x(2, 4, 2)),
+    ("SimpleRNN-initializers", "SimpleRNN", lambda L: L.SimpleRNN(3, kernel_initializer="he_normal",
+                                                                  recurrent_initializer="glorot_uniform",
+                                                                  bias_initializer="random_normal"), _x(2, 4, 2)),
+    ("Bidirectional-LSTM-no-bias", "Bidirectional",
+     lambda L: L.Bidirectional(L.LSTM(2, use_bias=False, unit_forget_bias=False)), _x(2, 4, 3)),
     ("Masking", "Masking", lambda L: L.Masking(), _padded_steps(3, 5, 2)),
     ("Masking-value", "Masking", lambda L: L.Masking(mask_value=0.5),
      lambda r: np.where(r.random((2, 4, 1)) < 0.4, 0.5, r.normal(size=(2, 4, 3)))),
@@ -594,6 +604,24 @@ def _padded_series(n=40, length=6, seed=13):
     return x, (x[..., 0].sum(axis=1) / real.sum(axis=1))[:, None]
 
 
+FIT_CASES += [  # weight penalties of recurrent layers: history["loss"] holds them (Keras adds layer.losses)
+    ("gru-regularizers", lambda L: [L.GRU(4, kernel_regularizer=reg(L, 0.01), recurrent_regularizer=reg(L, 0.02),
+                                          bias_regularizer=reg(L, 0.05)), L.Dense(1)],
+     lambda: (rng(10).normal(size=(60, 6, 2)), rng(11).normal(size=(60, 1))),
+     lambda O: dict(optimizer=O.SGD(learning_rate=0.1), loss="mse"), dict(epochs=3, batch_size=20)),
+    ("lstm-no-bias-l1l2", lambda L: [L.LSTM(3, use_bias=False, return_sequences=True,
+                                            recurrent_regularizer=l1_l2(L, 0.01, 0.02)),
+                                     L.SimpleRNN(2, kernel_regularizer=reg(L, 0.03)), L.Dense(1)],
+     lambda: (rng(12).normal(size=(40, 5, 2)), rng(13).normal(size=(40, 1))),
+     lambda O: dict(optimizer=O.Adam(learning_rate=0.01), loss="mse"), dict(epochs=3, batch_size=10)),
+    ("bidirectional-gru-regularizers", lambda L: [L.Bidirectional(L.GRU(3, reset_after=False,
+                                                                        kernel_regularizer=reg(L, 0.02))),
+                                                  L.Dense(1)],
+     lambda: (rng(14).normal(size=(40, 5, 2)), rng(15).normal(size=(40, 1))),
+     lambda O: dict(optimizer=O.RMSprop(learning_rate=0.01), loss="mse"), dict(epochs=3, batch_size=10)),
+]
+
+
 FIT_CASES += [  # padding masks: Embedding(mask_zero=True) / Masking -> recurrent layers and GlobalAveragePooling1D
     ("masked-embedding-lstm", lambda L: [L.Embedding(9, 4, mask_zero=True), L.LSTM(5),
                                          L.Dense(1, activation="sigmoid")],
@@ -637,6 +665,11 @@ FIT_CASES += [  # padding masks: Embedding(mask_zero=True) / Masking -> recurren
 def reg(L, factor):
     """An L2 penalty, from the library that builds the layer."""
     return (keras.regularizers if L is keras.layers else dlcore.regularizers).L2(factor)
+
+
+def l1_l2(L, l1, l2):
+    """An L1 + L2 penalty, from the library that builds the layer."""
+    return (keras.regularizers if L is keras.layers else dlcore.regularizers).L1L2(l1=l1, l2=l2)
 
 
 def dl_or_keras_loss(O, cls, from_logits):
@@ -743,6 +776,36 @@ def test_masked_sequence_output_evaluate_and_batches_match_keras():
         db = dmodel.test_on_batch(x[20:], y[20:], sample_weight=None if weights is None else w[20:])
         close(db, kb, f"test_on_batch (weights: {weights is not None})")
     close(dmodel.predict(x), kr.numpy(kmodel.predict(x, verbose=0)), "predict after the batches")
+
+
+def _initializers(L):
+    return keras.initializers if L is keras.layers else dlcore.initializers
+
+
+DETERMINISTIC = dict(kernel_initializer="ones", recurrent_initializer="zeros")  # the cases' other weights
+
+
+@pytest.mark.parametrize("build", [
+    lambda L: L.SimpleRNN(3, kernel_initializer="ones", recurrent_initializer=_initializers(L).Constant(-0.5),
+                          bias_initializer=_initializers(L).Constant(0.25)),
+    lambda L: L.LSTM(3, kernel_initializer="zeros", recurrent_initializer="ones",
+                     bias_initializer=_initializers(L).Constant(0.25)),  # unit_forget_bias: the f block is 1
+    lambda L: L.LSTM(3, bias_initializer=_initializers(L).Constant(0.25), unit_forget_bias=False, **DETERMINISTIC),
+    lambda L: L.LSTM(3, bias_initializer="ones", use_bias=False, **DETERMINISTIC),
+    lambda L: L.GRU(3, kernel_initializer=_initializers(L).Constant(0.5), recurrent_initializer="ones",
+                    bias_initializer="ones"),  # one call for the whole (2, 3 units) bias
+    lambda L: L.GRU(3, bias_initializer=_initializers(L).Constant(-1.0), reset_after=False, **DETERMINISTIC),
+], ids=["SimpleRNN", "LSTM-unit_forget_bias", "LSTM-no-unit_forget_bias", "LSTM-no-bias", "GRU", "GRU-reset_before"])
+def test_recurrent_initial_weights_match_keras(build):
+    """Deterministic initializers, by name and by object: the same weights as Keras' before any copying."""
+    x = rng(3).normal(size=(2, 4, 2))
+    klayer, dlayer = build(keras.layers), build(dl_layers)
+    klayer(kr.tensor(x))
+    dlayer.forward(x)
+    theirs, ours = [kr.numpy(w) for w in klayer.weights], dlayer.get_weights()
+    assert [w.shape for w in ours] == [w.shape for w in theirs]
+    for k, d in zip(theirs, ours):
+        np.testing.assert_array_equal(d, k)
 
 
 # ============================================================================ every Keras name is covered

@@ -57,3 +57,28 @@ def test_backward_in_chunks_of_steps_gives_the_same_gradients():
         np.testing.assert_allclose(dx_steps, dx_one, rtol=1e-12, atol=1e-12)
         for name in grads_one:
             np.testing.assert_allclose(grads_steps[name], grads_one[name], rtol=1e-12, atol=1e-12)
+
+
+def test_unit_forget_bias_and_bias_initializer():
+    from dlcore.initializers import Constant
+    blocks = {}  # the bias's four blocks i, f, c, o for each setting
+    for forget, init in ((True, Constant(0.3)), (False, Constant(0.3)), (True, "ones"), (False, "zeros")):
+        layer = LSTM(2, unit_forget_bias=forget, bias_initializer=init)
+        layer.build((None, 3, 1), dtype=np.float64)
+        blocks[forget, str(init)] = layer.params["bias"].reshape(4, 2)[:, 0].tolist()
+    assert blocks[True, str(Constant(0.3))] == [0.3, 1.0, 0.3, 0.3]  # Keras: the forget block starts at 1
+    assert blocks[False, str(Constant(0.3))] == [0.3] * 4  # the bias initializer alone
+    assert blocks[True, "ones"] == [1.0] * 4
+    assert blocks[False, "zeros"] == [0.0] * 4
+    assert LSTM(2).unit_forget_bias is True and LSTM(2).get_config()["unit_forget_bias"] is True
+
+
+def test_use_bias_false_counts_and_chunked_backward():
+    layer = LSTM(5, use_bias=False)
+    layer.build((None, 7, 3))
+    assert layer.count_params() == 4 * 5 * (3 + 5) and "bias" not in layer.params
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((2, 7, 3)).astype(np.float32)
+    out = layer.forward(x)
+    dx = layer.backward(np.ones_like(out))
+    assert dx.shape == x.shape and set(layer.grads) == {"kernel", "recurrent_kernel"}

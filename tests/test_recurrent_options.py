@@ -161,3 +161,147 @@ def test_bad_rates_and_freezing_too_early_raise():
         SimpleRNN(3, dropout=0.2).dropout_masks.freeze()
     with pytest.raises(ValueError, match=r"mask of shape \(2, 4\)"):
         LSTM(3).forward(np.zeros((2, 4, 1)), mask=np.ones((2, 3), bool))
+
+
+# ----- use_bias, initializers and regularizers (Keras' constructor options, shared by the three layers) -----
+GATED_VARIANTS = [(SimpleRNN, {}), (LSTM, {}), (GRU, {}), (GRU, {"reset_after": False})]
+each_variant = pytest.mark.parametrize("layer_cls, extra", GATED_VARIANTS,
+                                       ids=["SimpleRNN", "LSTM", "GRU", "GRU-reset_before"])
+
+
+def built_layer(layer_cls, seed, **options):
+    """A float64 layer built for random (batch, time, features) inputs, with random (not initial) weights."""
+    rng = np.random.default_rng(seed)
+    layer = layer_cls(3, **options)
+    layer.build((None, 4, 2), dtype=np.float64)
+    for key, p in layer.params.items():
+        layer.params[key] = rng.standard_normal(p.shape)
+    return layer, rng.standard_normal((2, 4, 2)), rng
+
+
+@each_variant
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_use_bias_false_has_no_bias_and_correct_gradients(layer_cls, extra, return_sequences):
+    layer, x, rng = built_layer(layer_cls, 21, use_bias=False, return_sequences=return_sequences, **extra)
+    assert list(layer.params) == ["kernel", "recurrent_kernel"]  # Keras' get_weights() without the bias
+    assert [w.shape for w in layer.get_weights()] == [p.shape for p in layer.params.values()]
+    out = layer.forward(x)
+    errors = gradient_errors(layer, x, layer.forward, rng.standard_normal(out.shape))
+    assert set(layer.grads) == {"kernel", "recurrent_kernel"}
+    assert max(errors.values()) < 1e-6, errors
+
+
+@each_variant
+def test_use_bias_false_is_a_zero_bias(layer_cls, extra):
+    with_bias, x, _ = built_layer(layer_cls, 22, **extra)
+    without = layer_cls(3, use_bias=False, **extra)
+    without.build((None, 4, 2), dtype=np.float64)
+    without.set_weights([with_bias.params["kernel"], with_bias.params["recurrent_kernel"]])
+    with_bias.params["bias"][...] = 0.0
+    np.testing.assert_allclose(without.forward(x), with_bias.forward(x), rtol=1e-13, atol=1e-14)
+
+
+@each_variant
+def test_regularizers_add_their_penalty_and_its_gradient(layer_cls, extra):
+    from dlcore import regularizers
+    penalties = {"kernel_regularizer": regularizers.L2(0.03), "recurrent_regularizer": regularizers.L1L2(0.02, 0.05),
+                 "bias_regularizer": "l1"}  # by name: L1(0.01), as Keras
+    layer, x, rng = built_layer(layer_cls, 23, return_sequences=True, **penalties, **extra)
+    w = layer.params
+    expected = (0.03 * np.sum(w["kernel"] ** 2) + 0.02 * np.sum(np.abs(w["recurrent_kernel"]))
+                + 0.05 * np.sum(w["recurrent_kernel"] ** 2) + 0.01 * np.sum(np.abs(w["bias"])))
+    assert layer.regularization_loss() == pytest.approx(expected, rel=1e-12)
+    dout = rng.standard_normal((2, 4, 3))
+
+    def loss():  # what fit minimises: the data term plus the penalties
+        return float(np.sum(layer.forward(x) * dout)) + layer.regularization_loss()
+
+    loss()
+    layer.backward(dout)
+    for key, p in layer.params.items():  # grads hold the penalty's gradient too (as Dense's)
+        assert rel_error(layer.grads[key].copy(), numerical_gradient(loss, p)) < 1e-6, key
+
+
+def test_regularizers_without_bias_and_unbuilt_layers():
+    from dlcore import regularizers
+    layer = LSTM(2, use_bias=False, bias_regularizer=regularizers.L2(1.0))
+    assert layer.regularization_loss() == 0.0  # not built: no weights yet
+    layer.build((None, 3, 2), dtype=np.float64)
+    assert layer.regularization_loss() == 0.0  # no bias to penalise
+    assert SimpleRNN(2).regularization_loss() == 0.0
+
+
+@each_variant
+def test_initializers_by_name_and_by_object_get_the_whole_weight_shapes(layer_cls, extra):
+    from dlcore import initializers
+    shapes = []
+
+    def recording(shape, dtype=np.float32):
+        shapes.append(tuple(shape))
+        return np.full(shape, 0.25, dtype=dtype)
+
+    if layer_cls is LSTM:
+        extra = {"unit_forget_bias": False}  # the bias from bias_initializer alone (see test_lstm.py for True)
+    layer = layer_cls(3, kernel_initializer="ones", recurrent_initializer=initializers.Constant(-0.5),
+                      bias_initializer=recording, **extra)
+    layer.build((None, 4, 2), dtype=np.float64)
+    width = layer.gates * 3
+    np.testing.assert_array_equal(layer.params["kernel"], np.ones((2, width)))
+    np.testing.assert_array_equal(layer.params["recurrent_kernel"], np.full((3, width), -0.5))
+    np.testing.assert_array_equal(layer.params["bias"], np.full(layer.params["bias"].shape, 0.25))
+    assert shapes == [layer.params["bias"].shape]
+    assert all(p.dtype == np.float64 and p.flags.c_contiguous for p in layer.params.values())
+
+
+@each_layer
+def test_seeded_and_named_initializers(layer_cls):
+    from dlcore import initializers
+    a, b = (layer_cls(4, kernel_initializer=initializers.HeNormal(seed=7), recurrent_initializer="zeros")
+            for _ in range(2))
+    for layer in (a, b):
+        layer.build((None, 5, 300), dtype=np.float64)
+    np.testing.assert_array_equal(a.params["kernel"], b.params["kernel"])  # a seed gives the same weights
+    np.testing.assert_array_equal(a.params["recurrent_kernel"], 0.0)
+    # he_normal's fan_in is the feature count: std sqrt(2 / 300) (truncated normal, as Keras)
+    assert np.std(a.params["kernel"]) == pytest.approx(np.sqrt(2 / 300), rel=0.15)
+
+
+def test_default_initializers_are_keras():
+    layer = GRU(3)
+    assert type(layer.kernel_initializer).__name__ == "GlorotUniform"
+    assert type(layer.recurrent_initializer).__name__ == "Orthogonal"
+    assert type(layer.bias_initializer).__name__ == "Zeros"
+    assert layer.use_bias is True and layer.kernel_regularizer is None
+
+
+def test_bad_constructor_options_raise():
+    with pytest.raises(ValueError, match="use_bias"):
+        SimpleRNN(3, use_bias="no")
+    with pytest.raises(ValueError, match="unknown initializer 'glorot'"):
+        LSTM(3, kernel_initializer="glorot")
+    with pytest.raises(ValueError, match="unknown regularizer 'l3'"):
+        GRU(3, recurrent_regularizer="l3")
+    with pytest.raises(ValueError, match="activation"):
+        GRU(3, recurrent_activation="sigmoidd")
+    with pytest.raises(TypeError):
+        LSTM(3, "tanh", "sigmoid", True, "glorot_uniform", "orthogonal", "zeros", True, None, None, None, 0.5)
+
+
+def test_positional_arguments_bind_as_in_keras():
+    from dlcore import regularizers
+    l2 = regularizers.L2(0.1)
+    rnn = SimpleRNN(3, "relu", False, "ones", "zeros", "ones", l2)
+    assert (rnn.activation, rnn.use_bias, rnn.kernel_regularizer) == ("relu", False, l2)
+    lstm = LSTM(3, "tanh", "hard_sigmoid", True, "ones", "zeros", "ones", False, l2)
+    assert (lstm.recurrent_activation, lstm.unit_forget_bias, lstm.kernel_regularizer) == ("hard_sigmoid", False, l2)
+    gru = GRU(3, "tanh", "sigmoid", False, "ones", "zeros", "zeros", None, None, l2)
+    assert (gru.use_bias, gru.bias_regularizer) == (False, l2)
+
+
+@each_layer
+def test_config_holds_the_new_options(layer_cls):
+    config = layer_cls(3, use_bias=False, kernel_regularizer="l2", dropout=0.25).get_config()
+    assert config["use_bias"] is False and config["dropout"] == 0.25
+    assert type(config["kernel_regularizer"]).__name__ == "L2"
+    assert type(config["recurrent_initializer"]).__name__ == "Orthogonal"
+    assert ("recurrent_activation" in config) == (layer_cls is not SimpleRNN)

@@ -10,6 +10,7 @@ from dlcore.layers import (
     LSTM,
     Add,
     BatchNormalization,
+    Bidirectional,
     Conv1D,
     Conv2D,
     Conv2DTranspose,
@@ -20,6 +21,8 @@ from dlcore.layers import (
     GlobalAveragePooling1D,
     Input,
     MaxPool2D,
+    SimpleRNN,
+    TimeDistributed,
     UpSampling2D,
 )
 from dlcore.models import Model, Sequential, load_model
@@ -42,6 +45,11 @@ def _trained(model, x, y, loss="mse"):
     # options that change the weights' shapes or the computation must come back from the config
     lambda: (Sequential([Input(shape=(9, 2)), Conv1D(3, 3, padding="causal", dilation_rate=2),
                          GRU(3, reset_after=False), Dense(1)]), (9, 2)),
+    lambda: (Sequential([Input(shape=(5, 2)), LSTM(3, use_bias=False, unit_forget_bias=False, return_sequences=True,
+                                                 kernel_regularizer="l2", recurrent_initializer="he_normal"),
+                         Bidirectional(GRU(2, use_bias=False, reset_after=False, recurrent_regularizer="l1",
+                                           return_sequences=True)),
+                         TimeDistributed(Dense(2, use_bias=False)), Flatten(), Dense(1)]), (5, 2)),
     lambda: (Sequential([Input(shape=(3, 3, 1)), UpSampling2D(2, interpolation="bilinear"), Conv2D(1, 3),
                          Flatten(), Dense(1)]), (3, 3, 1)),
     lambda: (Sequential([Input(shape=(9, 8, 2)), Conv2D(3, 3, padding="same", dilation_rate=(2, 1)),
@@ -59,6 +67,30 @@ def test_sequential_round_trip_gives_identical_predictions(tmp_path, build):
     assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))  # compiled again, same loss and metric
     assert type(loaded.optimizer) is type(model.optimizer)
 
+
+
+def test_recurrent_options_come_back_from_the_file(tmp_path):
+    from dlcore.initializers import Constant
+    from dlcore.regularizers import L1L2
+    rnn = SimpleRNN(3, activation="relu", use_bias=False, kernel_initializer=Constant(0.2),
+                    recurrent_regularizer=L1L2(l1=0.01, l2=0.02), dropout=0.25, seed=4, go_backwards=True)
+    lstm = LSTM(2, recurrent_activation="hard_sigmoid", unit_forget_bias=False, bias_regularizer="l2",
+                return_state=False, recurrent_dropout=0.1)
+    model = Sequential([Input(shape=(4, 2)), SimpleRNN(2, return_sequences=True), rnn, Dense(1)])
+    model.build((4, 2))
+    model.save(tmp_path / "r.keras")
+    loaded = load_model(tmp_path / "r.keras").layers[1]
+    assert (loaded.activation, loaded.use_bias, loaded.dropout, loaded.seed, loaded.go_backwards) == \
+        ("relu", False, 0.25, 4, True)
+    assert type(loaded.kernel_initializer) is Constant and loaded.kernel_initializer.value == 0.2
+    assert (loaded.recurrent_regularizer.l1, loaded.recurrent_regularizer.l2) == (0.01, 0.02)
+    model = Sequential([Input(shape=(4, 2)), lstm])
+    model.build((4, 2))
+    model.save(tmp_path / "l.keras")
+    loaded = load_model(tmp_path / "l.keras").layers[0]
+    assert (loaded.recurrent_activation, loaded.unit_forget_bias, loaded.recurrent_dropout) == \
+        ("hard_sigmoid", False, 0.1)
+    assert type(loaded.bias_regularizer).__name__ == "L2" and loaded.kernel_regularizer is None
 
 def test_embedding_model_and_saving_module_alias(tmp_path):
     model = Sequential([Input(shape=(4,)), Embedding(10, 3), GlobalAveragePooling1D(), Dense(1)])

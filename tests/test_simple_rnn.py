@@ -42,6 +42,19 @@ def test_other_activations_gradients(activation):
     assert max(check_layer(layer, x).values()) < 1e-6
 
 
+
+def test_initializers_and_use_bias():
+    from dlcore.initializers import Constant, he_uniform
+    layer = SimpleRNN(5, kernel_initializer=he_uniform, recurrent_initializer="zeros",
+                      bias_initializer=Constant(0.5))
+    layer.build((None, 7, 3))
+    assert np.abs(layer.params["kernel"]).max() <= np.sqrt(6 / 3)  # he uniform: limit sqrt(6 / fan_in)
+    np.testing.assert_array_equal(layer.params["recurrent_kernel"], 0.0)
+    np.testing.assert_array_equal(layer.params["bias"], 0.5)
+    no_bias = SimpleRNN(5, use_bias=False)
+    no_bias.build((None, 7, 3))
+    assert no_bias.count_params() == 5 * (3 + 5) and len(no_bias.get_weights()) == 2
+
 def test_unknown_activation_fails_at_construction():
     with pytest.raises(ValueError, match="unknown activation"):
         SimpleRNN(3, activation="tanhh")

@@ -46,7 +46,7 @@ class Bidirectional(Layer):
         if merge_mode not in MERGE_MODES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}")
         super().__init__(input_shape=input_shape, name=name)
-        self.forward_layer = layer
+        self.layer = self.forward_layer = layer  # Keras' wrappers call it .layer (saving reads it there too)
         self.backward_layer = copy.deepcopy(layer) if backward_layer is None else backward_layer
         if backward_layer is None:
             self.backward_layer.name = f"backward_{layer.name}"
@@ -65,6 +65,18 @@ class Bidirectional(Layer):
             self.params.update({f"{prefix}_{k}": p for k, p in lay.params.items()})
         self.built = True
 
+    def _share_weights(self) -> None:
+        """Hand ``params`` (which the optimizer updates) to the two layers: their weights are read from here."""
+        for prefix, lay in self._pairs():
+            lay.params.update({k: self.params[f"{prefix}_{k}"] for k in lay.params})
+
+    def regularization_loss(self) -> float:
+        """The two layers' weight penalties (``kernel_regularizer`` ... of the wrapped layer), as Keras."""
+        if not self.built:
+            return 0.0
+        self._share_weights()
+        return float(sum(lay.regularization_loss() for _, lay in self._pairs()))
+
     def compute_output_shape(self, input_shape):
         fwd = self.forward_layer.compute_output_shape(input_shape)
         units = fwd[-1] + self.backward_layer.units if self.merge_mode == "concat" else fwd[-1]
@@ -73,8 +85,7 @@ class Bidirectional(Layer):
     def forward(self, x, training=False, mask=None):
         """``x (batch, T, features)`` → merged outputs; ``mask (batch, T)`` is passed to both layers."""
         x = self._prepare(x, ndim=3)
-        for prefix, lay in self._pairs():  # read the weights from params at every forward
-            lay.params.update({k: self.params[f"{prefix}_{k}"] for k in lay.params})
+        self._share_weights()
         y_f = self.forward_layer.forward(x, training=training, mask=mask)
         rev_mask = None if mask is None else np.asarray(mask)[:, ::-1]
         y_b = self.backward_layer.forward(x[:, ::-1], training=training, mask=rev_mask)

@@ -54,16 +54,19 @@ class GRU(Recurrent):
         Size of the hidden state ``h``.
     activation, recurrent_activation : str or None
         Names from :mod:`dlcore.activations` for the candidate (``"tanh"``) and for z, r (``"sigmoid"``).
+    use_bias, kernel_initializer, recurrent_initializer, bias_initializer
+        As :class:`~dlcore.layers.recurrent.Recurrent` (Keras' defaults: glorot uniform, orthogonal, zeros;
+        ``bias_initializer`` is called with the whole bias shape, ``(2, 3 units)`` with ``reset_after``).
+    kernel_regularizer, recurrent_regularizer, bias_regularizer
+        Penalties added to the loss, as :class:`~dlcore.layers.recurrent.Recurrent`.
     reset_after : bool
         ``True`` (Keras 3's default): ``n = tanh(xh + r * (h_{t-1} @ U_h + b_h))``, two bias rows.
         ``False``: ``n = tanh(xh + (r * h_{t-1}) @ U_h)``, one bias vector (see the module docstring).
-    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
-        As :class:`~dlcore.layers.recurrent.Recurrent`. Recurrent dropout masks ``h_{t-1}`` in the
+    **options
+        ``dropout``, ``recurrent_dropout``, ``seed``, ``return_sequences``, ``return_state``,
+        ``go_backwards``, ``zero_output_for_mask``, ``input_shape``, ``name``: as
+        :class:`~dlcore.layers.recurrent.Recurrent`. Recurrent dropout masks ``h_{t-1}`` in the
         recurrent product only; the direct path ``z * h_{t-1}`` uses the undropped state (as Keras).
-    input_shape : tuple of int, optional
-        ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
-    name : str, optional
-        Layer name.
 
     Attributes
     ----------
@@ -75,32 +78,29 @@ class GRU(Recurrent):
     gates = 3
 
     def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
-                 return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None,
-                 zero_output_for_mask: bool = False, reset_after: bool = True, input_shape=None,
-                 name: str | None = None):
+                 use_bias: bool = True, kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 reset_after: bool = True, **options):
         if not isinstance(reset_after, (bool, np.bool_)):
             raise ValueError(f"GRU: reset_after must be True (Keras 3's default: reset the recurrent product) or "
                              f"False (reset h_(t-1) before its product), got {reset_after!r}")
-        super().__init__(units, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
-        activations.get(activation), activations.get(recurrent_activation)  # fail now on a typo
-        self.activation, self.recurrent_activation = activation, recurrent_activation
+        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
+                         kernel_regularizer, recurrent_regularizer, bias_regularizer, **options)
+        self.recurrent_activation = self._checked_activation(recurrent_activation)
         self.reset_after = bool(reset_after)
 
-    def _initial_bias(self, dtype):
-        return np.zeros((2, 3 * self.units) if self.reset_after else 3 * self.units, dtype=dtype)
+    def _bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def _run_forward(self, x):
         if not self.reset_after:
             return self._run_forward_reset_before(x)
         batch, n_t, n_in = x.shape
         n, dt = self.units, x.dtype
-        fast = str(self.activation).lower() == "tanh" and str(self.recurrent_activation).lower() == "sigmoid"
+        fast = self._sigmoid_tanh()
         act, rec_act = activations.get(self.activation), activations.get(self.recurrent_activation)
         masks = self.dropout_masks
-        w, u, b = (self.param(key, dt) for key in ("kernel", "recurrent_kernel", "bias"))
+        w, u, b = self.param("kernel", dt), self.param("recurrent_kernel", dt), self._bias(dt)
         # sigmoid(z) = 0.5 + 0.5 * tanh(z / 2): halve the z and r columns once, then one tanh per step
         half = np.ones(3 * n, dtype=dt)
         half[:2 * n] = 0.5 if fast else 1.0
@@ -206,7 +206,7 @@ class GRU(Recurrent):
         n, dt = self.units, x.dtype
         act, rec_act = activations.get(self.activation), activations.get(self.recurrent_activation)
         masks = self.dropout_masks
-        w, u, b = (self.param(key, dt) for key in ("kernel", "recurrent_kernel", "bias"))
+        w, u, b = self.param("kernel", dt), self.param("recurrent_kernel", dt), self._bias(dt)
         # recurrent dropout (Keras' implementation=1): z and r see h_{t-1} * m_z, h_{t-1} * m_r; the candidate
         # sees r * (h_{t-1} * m_h), which is (r * h_{t-1}) * m_h: recurrent_matmul masks reset_h with m_h
         zr_masks, h_masks = (None, None) if masks.recurrent is None else (masks.recurrent[:2], masks.recurrent[2:])
@@ -283,5 +283,4 @@ class GRU(Recurrent):
         return dx
 
     def get_config(self):
-        return {**super().get_config(), "activation": self.activation,
-                "recurrent_activation": self.recurrent_activation, "reset_after": self.reset_after}
+        return {**super().get_config(), "reset_after": self.reset_after}

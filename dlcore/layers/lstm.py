@@ -54,12 +54,18 @@ class LSTM(Recurrent):
     activation, recurrent_activation : str or None
         Names from :mod:`dlcore.activations` for the candidate and ``c`` (``"tanh"``) and for
         the gates i, f, o (``"sigmoid"``).
-    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
-        As :class:`~dlcore.layers.recurrent.Recurrent`; ``return_state`` gives ``[out, h_T, c_T]``.
-    input_shape : tuple of int, optional
-        ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
-    name : str, optional
-        Layer name.
+    use_bias, kernel_initializer, recurrent_initializer, bias_initializer
+        As :class:`~dlcore.layers.recurrent.Recurrent` (Keras' defaults: glorot uniform, orthogonal, zeros).
+    unit_forget_bias : bool
+        ``True`` (Keras' default): the forget gate's bias block starts at 1 (the other blocks from
+        ``bias_initializer``), so at first ``c`` is carried along and gradients flow back through it
+        (Jozefowicz et al. 2015). ``False``: the whole bias from ``bias_initializer``.
+    kernel_regularizer, recurrent_regularizer, bias_regularizer
+        Penalties added to the loss, as :class:`~dlcore.layers.recurrent.Recurrent`.
+    **options
+        ``dropout``, ``recurrent_dropout``, ``seed``, ``return_sequences``, ``return_state``,
+        ``go_backwards``, ``zero_output_for_mask``, ``input_shape``, ``name``: as
+        :class:`~dlcore.layers.recurrent.Recurrent`; ``return_state`` gives ``[out, h_T, c_T]``.
 
     Attributes
     ----------
@@ -80,20 +86,22 @@ class LSTM(Recurrent):
     chunk_floats = 16384
 
     def __init__(self, units: int, activation: str | None = "tanh", recurrent_activation: str | None = "sigmoid",
-                 return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None,
-                 zero_output_for_mask: bool = False, input_shape=None, name: str | None = None):
-        super().__init__(units, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
-        activations.get(activation), activations.get(recurrent_activation)  # fail now on a typo
-        self.activation, self.recurrent_activation = activation, recurrent_activation
+                 use_bias: bool = True, kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias: bool = True, kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, **options):
+        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
+                         kernel_regularizer, recurrent_regularizer, bias_regularizer, **options)
+        self.recurrent_activation = self._checked_activation(recurrent_activation)
+        self.unit_forget_bias = bool(unit_forget_bias)
         self.workspace = Workspace()  # the megabyte-sized internal arrays, reused from call to call
 
     def _initial_bias(self, dtype):
-        bias = np.zeros(4 * self.units, dtype=dtype)
-        bias[self.units:2 * self.units] = 1.0  # forget gate open at the start: gradients flow through c
-        return bias
+        if not self.unit_forget_bias:
+            return super()._initial_bias(dtype)
+        # forget gate open at the start: gradients flow through c (as Keras, the i block, then f, then c and o)
+        n = self.units
+        return np.concatenate([self.bias_initializer((n,), dtype=dtype), np.ones(n, dtype=dtype),
+                               self.bias_initializer((2 * n,), dtype=dtype)])
 
     def _gate_blocks(self, a: np.ndarray) -> np.ndarray:
         """Keras columns ``(rows, 4 units)`` → contiguous internal gate blocks ``(4, rows, units)``."""
@@ -112,14 +120,11 @@ class LSTM(Recurrent):
     def _final_states(self):
         return [self.states[:, -1], self.cell_states[:, -1]]
 
-    def _fast(self) -> bool:
-        return str(self.activation).lower() == "tanh" and str(self.recurrent_activation).lower() == "sigmoid"
-
     def _run_forward(self, x):
         batch, n_t, n_in = x.shape
-        n, dt, fast = self.units, x.dtype, self._fast()
+        n, dt, fast = self.units, x.dtype, self._sigmoid_tanh()
         in_masks, rec_masks = self._masks()
-        w_aug = np.concatenate([self.param("kernel", dt), self.param("bias", dt)[None]])  # bias row: ones column
+        w_aug = np.concatenate([self.param("kernel", dt), self._bias(dt)[None]])  # bias row: ones column
         w = self._gate_blocks(w_aug)  # (4, features + 1, units)
         u = self._gate_blocks(self.param("recurrent_kernel", dt))  # (4, units, units)
         # sigmoid(z) = 0.5 + 0.5 * tanh(z / 2): halve the o, i, f blocks once, then one tanh per step
@@ -256,5 +261,4 @@ class LSTM(Recurrent):
         return dx
 
     def get_config(self):
-        return {**super().get_config(), "activation": self.activation,
-                "recurrent_activation": self.recurrent_activation}
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}

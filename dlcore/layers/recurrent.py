@@ -1,8 +1,10 @@
 """``Recurrent``: what ``SimpleRNN``, ``LSTM`` and ``GRU`` share.
 
-Input checks (a 3-D ``(batch, time, features)`` array), building ``kernel``,
-``recurrent_kernel`` and ``bias``, output shapes, ``return_sequences``, and the
-time-major bookkeeping around a subclass's loop over time steps.
+The constructor options of all three (Keras' names and defaults: activation, ``use_bias``, the
+initializers and regularizers of ``kernel``, ``recurrent_kernel`` and ``bias``, dropout,
+``return_sequences`` ...), input checks (a 3-D ``(batch, time, features)`` array), building the
+weights, the weight penalties, output shapes, and the time-major bookkeeping around a subclass's
+loop over time steps. A subclass holds its own cell: the weight shapes and the time loops.
 
 Subclasses work **time-major**: the loop over ``t`` reads and writes ``a[t]``, a
 contiguous ``(batch, ...)`` block, which is what makes the per-step numpy calls cheap.
@@ -16,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import initializers
+from .. import activations, initializers, regularizers
 from .base import Layer, as_float
+from .dense import weight_penalty
 from .recurrent_ops import DropoutMasks
 
 
@@ -34,13 +37,18 @@ class Recurrent(Layer):
     ----------
     units : int
         Size of the hidden state ``h``.
-    return_sequences : bool
-        Return every step's ``h_t`` instead of only the last one.
-    return_state : bool
-        Return ``[output, h_T]`` (``[output, h_T, c_T]`` for the LSTM), as Keras; ``backward``
-        then takes the list of their gradients (``None`` entries count as zeros).
-    go_backwards : bool
-        Read the sequence from its last step to its first (the output is not reversed back).
+    activation : str or None
+        Name from :mod:`dlcore.activations` (``"tanh"`` as in Keras; ``None`` is linear): of the new
+        state (``SimpleRNN``), of the candidate and the cell state (``LSTM``, ``GRU``).
+    use_bias : bool
+        Whether the layer has ``bias`` (without it, ``get_weights()`` is ``[kernel, recurrent_kernel]``).
+    kernel_initializer, recurrent_initializer, bias_initializer : str or callable
+        Names from :mod:`dlcore.initializers` or initializer objects; Keras' defaults
+        ``"glorot_uniform"``, ``"orthogonal"`` and ``"zeros"``. Each is called once with the whole
+        weight's shape (``(features, gates * units)``, ``(units, gates * units)``, the bias shape).
+    kernel_regularizer, recurrent_regularizer, bias_regularizer : Regularizer or str, optional
+        Penalties on ``kernel``, ``recurrent_kernel`` and ``bias``, added to the loss (see
+        :mod:`dlcore.regularizers`); ``backward`` adds their gradients to ``grads``.
     dropout, recurrent_dropout : float
         Fractions of the inputs ``x_t`` and of the previous state ``h_{t-1}`` dropped in training.
         As Keras, one mask per sequence is drawn and reused at every step (per gate block, for
@@ -48,6 +56,13 @@ class Recurrent(Layer):
         :class:`~dlcore.layers.recurrent_ops.DropoutMasks` for freezing them.
     seed : int, optional
         Seed of the dropout masks' own generator.
+    return_sequences : bool
+        Return every step's ``h_t`` instead of only the last one.
+    return_state : bool
+        Return ``[output, h_T]`` (``[output, h_T, c_T]`` for the LSTM), as Keras; ``backward``
+        then takes the list of their gradients (``None`` entries count as zeros).
+    go_backwards : bool
+        Read the sequence from its last step to its first (the output is not reversed back).
     zero_output_for_mask : bool
         With a padding ``mask``, output zeros at masked steps instead of the carried state
         (Keras' option; ``Bidirectional`` switches it on with ``return_sequences``).
@@ -73,39 +88,84 @@ class Recurrent(Layer):
     supports_masking = True  # uses a padding mask, and passes it on with return_sequences (Keras)
     gates = 1  # number of units-wide blocks in the columns of kernel / recurrent_kernel
 
-    def __init__(self, units: int, return_sequences: bool = False, return_state: bool = False,
-                 go_backwards: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 seed: int | None = None, zero_output_for_mask: bool = False, input_shape=None,
-                 name: str | None = None):
+    def __init__(self, units: int, activation: str | None = "tanh", use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, *,
+                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None,
+                 return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
+                 zero_output_for_mask: bool = False, input_shape=None, name: str | None = None):
         super().__init__(name=name)
         # (time, features); time may be None for variable-length sequences, as in Keras
         self.input_shape = None if input_shape is None else tuple(None if d is None else int(d) for d in input_shape)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
             raise ValueError(f"{type(self).__name__}: units must be a positive integer, got {units!r}")
         self.units = int(units)
+        self.activation = self._checked_activation(activation)
+        if not isinstance(use_bias, (bool, np.bool_)):
+            raise ValueError(f"{type(self).__name__}: use_bias must be True or False, got {use_bias!r}")
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards, self.zero_output_for_mask = bool(go_backwards), bool(zero_output_for_mask)
         # Keras' implementation=1 (one mask per gate block) is what recurrent_dropout switches on
         blocks = self.gates if recurrent_dropout else 1
         self.dropout_masks = DropoutMasks(dropout, recurrent_dropout, blocks, seed, type(self).__name__)
         self.dropout, self.recurrent_dropout = self.dropout_masks.rate, self.dropout_masks.recurrent_rate
+        self.seed = seed
         self.states: np.ndarray | None = None
         self.state_grads: np.ndarray | None = None
         self._out_shape: tuple | None = None
 
-    # ----- building and shapes ---------------------------------------------------------
+    # ----- options, building and shapes --------------------------------------------------
+    @staticmethod
+    def _checked_activation(name: str | None) -> str | None:
+        """``name`` itself, once :mod:`dlcore.activations` knows it (a typo fails now, not at the first forward)."""
+        activations.get(name)
+        return name
+
+    def _sigmoid_tanh(self) -> bool:
+        """Whether a gated layer has Keras' default activations (tanh, and sigmoid gates): its fast path."""
+        return (str(self.activation).lower() == "tanh"
+                and str(getattr(self, "recurrent_activation", None)).lower() == "sigmoid")
+
     def build(self, input_shape, dtype=np.float32):
         n_in, width = input_shape[-1], self.gates * self.units
-        self.params["kernel"] = initializers.glorot_uniform((n_in, width), dtype=dtype)
-        # orthogonal() may return a transposed (Fortran-ordered) array; keep params C-contiguous
-        recurrent = initializers.orthogonal((self.units, width), dtype=dtype)
+        # the time loops want C-contiguous weights (an initializer given as a function may not care)
+        self.params["kernel"] = np.ascontiguousarray(self.kernel_initializer((n_in, width), dtype=dtype))
+        recurrent = self.recurrent_initializer((self.units, width), dtype=dtype)
         self.params["recurrent_kernel"] = np.ascontiguousarray(recurrent)
-        self.params["bias"] = self._initial_bias(dtype)
+        if self.use_bias:
+            self.params["bias"] = np.ascontiguousarray(self._initial_bias(dtype), dtype=dtype)
         self.built = True
 
+    def _bias_shape(self) -> tuple[int, ...]:
+        """``(gates * units,)``; the GRU's ``reset_after`` has two rows."""
+        return (self.gates * self.units,)
+
     def _initial_bias(self, dtype) -> np.ndarray:
-        """Zeros of shape ``(gates * units,)``; LSTM and GRU override."""
-        return np.zeros(self.gates * self.units, dtype=dtype)
+        """``bias_initializer(bias shape)``; the LSTM overrides it (``unit_forget_bias``)."""
+        return self.bias_initializer(self._bias_shape(), dtype=dtype)
+
+    def _bias(self, dtype) -> np.ndarray:
+        """``bias`` in ``dtype``, or zeros of its shape with ``use_bias=False``.
+
+        The time loops add the bias through a ones column of the inputs; a zero row there costs
+        nothing measurable and keeps one code path (``backward`` drops its gradient).
+        """
+        return self.param("bias", dtype) if self.use_bias else np.zeros(self._bias_shape(), dtype=dtype)
+
+    def _regularizers(self) -> dict:
+        return {"kernel": self.kernel_regularizer, "recurrent_kernel": self.recurrent_regularizer,
+                "bias": self.bias_regularizer}
+
+    def regularization_loss(self) -> float:
+        """Sum of the penalties on ``kernel``, ``recurrent_kernel`` and ``bias`` (0 without regularizers)."""
+        return weight_penalty(self, self._regularizers())
 
     def check_input_shape(self, shape):
         n_in = self.params["kernel"].shape[0]
@@ -200,6 +260,11 @@ class Recurrent(Layer):
         # when nothing but the step t itself writes into dhs[t - 1], the loops may overwrite it
         self._fresh = not (self.return_sequences or self._step_mask is not None)
         dxt = self._run_backward(dhs)
+        if not self.use_bias:
+            del self.grads["bias"]  # the loops' gradient of the zero bias row
+        for key, regularizer in self._regularizers().items():
+            if regularizer is not None and key in self.params:
+                self.grads[key] = self.grads[key] + regularizer.gradient(self.param(key, dtype))
         self.state_grads = dhs.transpose(1, 0, 2)
         self.state_grads.flags.writeable = False
         dx = dxt.transpose(1, 0, 2)
@@ -255,6 +320,13 @@ class Recurrent(Layer):
         return x
 
     def get_config(self):
-        return {"name": self.name, "units": self.units, "return_sequences": self.return_sequences,
-                "return_state": self.return_state, "go_backwards": self.go_backwards, "dropout": self.dropout,
-                "recurrent_dropout": self.recurrent_dropout}
+        config = {"name": self.name, "units": self.units, "activation": self.activation}
+        if hasattr(self, "recurrent_activation"):
+            config["recurrent_activation"] = self.recurrent_activation
+        return {**config, "use_bias": self.use_bias, "kernel_initializer": self.kernel_initializer,
+                "recurrent_initializer": self.recurrent_initializer, "bias_initializer": self.bias_initializer,
+                "kernel_regularizer": self.kernel_regularizer, "recurrent_regularizer": self.recurrent_regularizer,
+                "bias_regularizer": self.bias_regularizer, "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
+                "return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards}

@@ -34,7 +34,11 @@ class SimpleRNN(Recurrent):
         Size of the hidden state ``h``.
     activation : str or None
         Name from :mod:`dlcore.activations`; ``"tanh"`` as in Keras, ``None`` is linear.
-    return_sequences, return_state, go_backwards, dropout, recurrent_dropout, seed, zero_output_for_mask
+    use_bias, kernel_initializer, recurrent_initializer, bias_initializer
+        As :class:`~dlcore.layers.recurrent.Recurrent` (Keras' defaults: glorot uniform, orthogonal, zeros).
+    kernel_regularizer, recurrent_regularizer, bias_regularizer
+        Penalties added to the loss, as :class:`~dlcore.layers.recurrent.Recurrent`.
+    dropout, recurrent_dropout, seed, return_sequences, return_state, go_backwards, zero_output_for_mask
         As :class:`~dlcore.layers.recurrent.Recurrent` (one input and one recurrent mask, as Keras).
     input_shape : tuple of int, optional
         ``(time, features)`` of one sample; ``time`` may be ``None`` (any length).
@@ -49,21 +53,13 @@ class SimpleRNN(Recurrent):
         against ``t`` to see gradients vanish or explode.
     """
 
-    def __init__(self, units: int, activation: str | None = "tanh", return_sequences: bool = False,
-                 return_state: bool = False, go_backwards: bool = False, dropout: float = 0.0,
-                 recurrent_dropout: float = 0.0, seed: int | None = None, zero_output_for_mask: bool = False,
-                 input_shape=None, name: str | None = None):
-        super().__init__(units, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-                         zero_output_for_mask=zero_output_for_mask, input_shape=input_shape, name=name)
-        activations.get(activation)  # fail now, not at the first forward, on a typo
-        self.activation = activation
+    # The constructor is Recurrent's: its signature is Keras' SimpleRNN's.
 
     def _run_forward(self, x):
         batch, n_t, n_in = x.shape
         n, dt = self.units, x.dtype
         masks = self.dropout_masks
-        w, u, b = (self.param(key, dt) for key in ("kernel", "recurrent_kernel", "bias"))
+        w, u, b = self.param("kernel", dt), self.param("recurrent_kernel", dt), self._bias(dt)
         act = activations.get(self.activation)
         is_tanh = str(self.activation).lower() == "tanh"
         w_aug = np.concatenate([w, b[None]])  # the bias row meets xa's ones column
@@ -111,6 +107,3 @@ class SimpleRNN(Recurrent):
         # h_0 = 0 adds nothing to the recurrent kernel's gradient: skip step 0
         self.grads["recurrent_kernel"] = recurrent_kernel_grad(hbuf[1:-1], dz[1:], masks.recurrent)
         return dx
-
-    def get_config(self):
-        return {**super().get_config(), "activation": self.activation}
