@@ -96,6 +96,8 @@ def test_sdpa_matches_torch(masked):
 # ----- MultiHeadAttention ------------------------------------------------------------------------
 def _mha(f=6, seed=0, **kw):
     set_seed(seed)
+    if "dropout_seed" in kw:  # the layer's own seed (of its dropout masks)
+        kw["seed"] = kw.pop("dropout_seed")
     layer = MultiHeadAttention(kw.pop("num_heads", 2), kw.pop("key_dim", 3), **kw)
     layer.build((None, None, f), np.float64)
     rng = np.random.default_rng(seed + 2000)
@@ -246,3 +248,91 @@ def test_mha_deterministic_and_leaves_dout_alone():
     np.testing.assert_array_equal(dout, keep)
     assert dx.dtype == np.float32 and dx.shape == x.shape
     assert all(g.dtype == np.float32 for g in layer.grads.values())
+
+
+# ----- Keras' options: dropout on the attention weights, initializers, regularizers ---------------
+def test_mha_dropout_only_in_training_and_unbiased():
+    layer = _mha(f=4, seed=7, dropout=0.4)
+    plain = _mha(f=4, seed=7)  # the same weights (same set_seed), no dropout
+    x = _randn(1, 5, 4, seed=30)
+    y = plain.forward(x)
+    np.testing.assert_array_equal(layer.forward(x), y)  # inference: no dropout
+    np.testing.assert_array_equal(layer.forward(x, training=False), y)
+    draws = np.stack([layer.forward(x, training=True) for _ in range(3000)])
+    mask = layer.dropout_layer.mask
+    assert mask.shape == (1, 2, 5, 5) and set(np.unique(mask)) == {0.0, 1 / 0.6}  # on the (T, T) weights per head
+    np.testing.assert_allclose(layer.attention_scores.sum(-1), 1.0)  # the weights before dropout, as Keras returns
+    assert not np.allclose(draws[0], y)
+    # inverted dropout keeps the expectation: the mean output over many masks is the inference output
+    spread = draws.std(axis=0) / np.sqrt(len(draws))
+    assert np.all(np.abs(draws.mean(axis=0) - y) < 5 * spread + 1e-12)
+    dropped = np.mean([np.mean(layer.dropout_layer._draw_mask((2, 5, 5), np.float64) == 0) for _ in range(200)])
+    assert abs(dropped - 0.4) < 0.02
+
+
+def test_mha_dropout_seed_gives_reproducible_masks():
+    x = _randn(2, 4, 6, seed=31)
+    a, b = _mha(seed=8, dropout=0.5, dropout_seed=42), _mha(seed=8, dropout=0.5, dropout_seed=42)
+    np.testing.assert_array_equal(a.forward(x, training=True), b.forward(x, training=True))
+    np.testing.assert_array_equal(a.forward(x, training=True), b.forward(x, training=True))
+    assert not np.array_equal(a.forward(x, training=True), a.forward(x, training=True))  # a new mask each step
+    with pytest.raises(ValueError, match="rate"):
+        MultiHeadAttention(2, 3, dropout=1.0)
+
+
+@pytest.mark.parametrize("mode", ["none", "padding+causal"])
+def test_mha_dropout_gradient_check_with_a_frozen_mask(mode):
+    layer = _mha(f=4, seed=9, num_heads=2, key_dim=3, value_dim=2, dropout=0.3, dropout_seed=1)
+    x = _randn(2, 5, 4, seed=32)
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=bool) if mode != "none" else None
+    forward = layer.forward
+    layer.forward = lambda x, training=False: forward(x, training, mask=mask, causal=mode != "none")
+    layer.forward(x, training=True)
+    layer.dropout_layer.freeze_mask()
+    assert np.mean(layer.dropout_layer.mask == 0) > 0.1
+    errors = check_layer(layer, x, training=True)
+    errors.pop("key_bias")  # exactly 0 (softmax ignores a shift of a whole row), see test_mha_gradient_check
+    assert max(errors.values()) < TOL, errors
+
+
+def test_mha_regularizers_penalise_every_kernel_and_bias():
+    from dlcore.regularizers import L1L2
+
+    layer = _mha(f=4, seed=10, kernel_regularizer=L1L2(l1=0.01, l2=0.1), bias_regularizer="l2")
+    expected = sum(0.01 * np.abs(p).sum() + 0.1 * (p**2).sum() if k.endswith("kernel") else 0.01 * (p**2).sum()
+                   for k, p in layer.params.items())
+    assert layer.regularization_loss() == pytest.approx(expected)
+    x = _randn(2, 3, 4, seed=33)
+    r = _randn(2, 3, 4, seed=34)
+
+    def loss():
+        return float(np.sum(layer.forward(x) * r)) + layer.regularization_loss()
+
+    loss()
+    layer.backward(r.copy())
+    for key, p in layer.params.items():
+        assert rel_error(layer.grads[key].copy(), numerical_gradient(loss, p)) < TOL, key
+    assert MultiHeadAttention(2, 3).regularization_loss() == 0.0
+
+
+def test_mha_initializers_as_keras_einsum_dense():
+    f, h, dk = 16, 4, 8
+    set_seed(11)
+    layer = MultiHeadAttention(h, dk, bias_initializer="ones")
+    layer.build((None, None, f), np.float64)
+    limit = np.sqrt(6 / (f + h * dk))  # Glorot with the fans of the (F, H*dk) matrix, as Keras' EinsumDense
+    q = layer.params["query_kernel"]
+    assert np.abs(q).max() <= limit and np.abs(q).max() > 0.9 * limit  # the 3-D fans would give limit / 2
+    assert all(np.all(layer.params[f"{p}_bias"] == 1) for p in ("query", "key", "value", "output"))
+    seen = []
+
+    def record(shape, dtype=np.float32):
+        seen.append(tuple(shape))
+        return np.zeros(shape, dtype)
+
+    MultiHeadAttention(h, dk, value_dim=3, output_shape=5, kernel_initializer=record).build((None, None, f))
+    assert seen == [(f, h, dk), (f, h, dk), (f, h, 3), (h, 3, 5)]  # other initializers see the real shape
+    ortho = MultiHeadAttention(h, dk, kernel_initializer="orthogonal")
+    ortho.build((None, None, f), np.float64)
+    flat = ortho.params["key_kernel"].reshape(f * h, dk)  # Keras' orthogonal flattens all but the last axis
+    np.testing.assert_allclose(flat.T @ flat, np.eye(dk), atol=1e-10)

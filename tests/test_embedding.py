@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from dlcore.gradcheck import check_layer
+from dlcore.gradcheck import check_layer, numerical_gradient, rel_error
+from dlcore.initializers import RandomUniform
 from dlcore.layers.embedding import Embedding
 from dlcore.random import set_seed
+from dlcore.regularizers import L1L2
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +127,36 @@ def test_mask_zero_computes_the_padding_mask(keras):
     ref = keras.layers.Embedding(6, 3, mask_zero=True)
     assert_close_to_keras("Embedding mask_zero", out, keras_layer_output(keras, ref, ids, [layer.params["embeddings"]]))
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(ref.compute_mask(ids)), layer.output_mask)
+
+
+def test_embeddings_initializer_as_keras():
+    np.testing.assert_array_equal(Embedding(4, 3, embeddings_initializer="ones").forward(np.array([[1, 2]])), 1.0)
+    table = Embedding(50, 8, embeddings_initializer="he_normal", dtype=np.float64)
+    table.build((None, 3))
+    w = table.params["embeddings"]
+    assert w.dtype == np.float64 and np.abs(w).max() > 0.05  # not the default uniform(-0.05, 0.05)
+    assert w.std() == pytest.approx(np.sqrt(2 / 50), rel=0.15)  # He: std sqrt(2 / fan_in), fan_in = input_dim
+    same = [Embedding(5, 2, embeddings_initializer=RandomUniform(seed=3)) for _ in range(2)]
+    for layer in same:
+        layer.build((None, 1))
+    np.testing.assert_array_equal(same[0].params["embeddings"], same[1].params["embeddings"])
+    with pytest.raises(ValueError, match="initializer"):
+        Embedding(4, 2, embeddings_initializer="no_such_init")
+
+
+def test_embeddings_regularizer_penalises_the_whole_table():
+    """The penalty covers every row, so rows of ids absent from the batch get its gradient too (as Keras)."""
+    layer = Embedding(6, 3, embeddings_regularizer=L1L2(l1=0.01, l2=0.2), dtype=np.float64)
+    ids = np.array([[1, 4, 1], [4, 0, 1]])
+    r = np.random.default_rng(1).standard_normal((2, 3, 3))
+    layer.forward(ids)
+    table = layer.params["embeddings"]
+    assert layer.regularization_loss() == pytest.approx(0.01 * np.abs(table).sum() + 0.2 * (table**2).sum())
+    layer.backward(r)
+    np.testing.assert_allclose(layer.grads["embeddings"][5], 0.01 * np.sign(table[5]) + 0.4 * table[5])
+
+    def loss():
+        return float(np.sum(layer.forward(ids) * r)) + layer.regularization_loss()
+
+    assert rel_error(layer.grads["embeddings"], numerical_gradient(loss, table)) < 1e-6
+    assert Embedding(3, 2).regularization_loss() == 0.0

@@ -14,6 +14,7 @@ Keras (3.15.1, torch backend) is a reference only, like torch: without it the mo
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -115,6 +116,24 @@ LAYER_CASES = [
     ("BatchNormalization-conv", "BatchNormalization", lambda L: L.BatchNormalization(momentum=0.9, epsilon=1e-2),
      _x(3, 4, 4, 2)),
     ("LayerNormalization", "LayerNormalization", lambda L: L.LayerNormalization(), _x(3, 4, 5)),
+    # Keras' options: another axis, no beta/gamma (fewer weights), initial values from the initializers
+    ("BatchNormalization-axis1-noscale", "BatchNormalization",
+     lambda L: L.BatchNormalization(axis=1, scale=False, momentum=0.8, beta_initializer="random_normal"),
+     _x(3, 4, 5)),
+    ("BatchNormalization-nocenter", "BatchNormalization",
+     lambda L: L.BatchNormalization(center=False, gamma_initializer="random_normal",
+                                    moving_mean_initializer="random_normal", moving_variance_initializer="ones"),
+     _x(5, 2, 3)),
+    ("BatchNormalization-plain", "BatchNormalization", lambda L: L.BatchNormalization(center=False, scale=False),
+     _x(6, 3)),
+    ("LayerNormalization-axes", "LayerNormalization",
+     lambda L: L.LayerNormalization(axis=[1, 2], gamma_initializer="random_normal",
+                                    beta_initializer="random_normal"), _x(3, 4, 5)),
+    # (not axis=1 of a 3-D input: Keras' torch backend hands it to torch's layer_norm, which only does trailing axes)
+    ("LayerNormalization-last2-plain", "LayerNormalization",
+     lambda L: L.LayerNormalization(axis=(-2, -1), center=False, scale=False), _x(3, 4, 5)),
+    ("LayerNormalization-noscale", "LayerNormalization",
+     lambda L: L.LayerNormalization(scale=False, beta_initializer="random_normal"), _x(3, 5)),
     ("SimpleRNN", "SimpleRNN", lambda L: L.SimpleRNN(4), _x(3, 5, 2)),
     ("SimpleRNN-seq", "SimpleRNN", lambda L: L.SimpleRNN(4, return_sequences=True), _x(3, 5, 2)),
     ("LSTM", "LSTM", lambda L: L.LSTM(4), _x(3, 5, 2)),
@@ -123,6 +142,11 @@ LAYER_CASES = [
     ("GRU-seq", "GRU", lambda L: L.GRU(3, return_sequences=True), _x(3, 5, 2)),
     ("Embedding", "Embedding", lambda L: L.Embedding(7, 3), _ids(2, 5)),
     ("MultiHeadAttention", "MultiHeadAttention", lambda L: L.MultiHeadAttention(num_heads=2, key_dim=3), _x(2, 4, 5)),
+    ("MultiHeadAttention-options", "MultiHeadAttention",  # dropout is off at inference
+     lambda L: L.MultiHeadAttention(2, 3, value_dim=2, dropout=0.5, use_bias=True, output_shape=4, seed=1,
+                                    bias_initializer="random_normal"), _x(2, 4, 5)),
+    ("Embedding-initializer", "Embedding", lambda L: L.Embedding(7, 3, embeddings_initializer="he_normal"),
+     _ids(2, 5)),
     ("GlobalAveragePooling1D", "GlobalAveragePooling1D", lambda L: L.GlobalAveragePooling1D(), _x(2, 5, 3)),
     ("Dropout-inference", "Dropout", lambda L: L.Dropout(0.5), _x(4, 5)),
     ("Add", "Add", lambda L: L.Add(), lambda r: [r.normal(size=(3, 4)), r.normal(size=(3, 4))]),
@@ -191,7 +215,8 @@ LAYER_CASES = [
     ("Masking-value", "Masking", lambda L: L.Masking(mask_value=0.5),
      lambda r: np.where(r.random((2, 4, 1)) < 0.4, 0.5, r.normal(size=(2, 4, 3)))),
 ]
-TRAINING_CASES = {"BatchNormalization", "BatchNormalization-conv"}  # compared in training mode too
+TRAINING_CASES = {"BatchNormalization", "BatchNormalization-conv", "BatchNormalization-axis1-noscale",
+                  "BatchNormalization-nocenter", "BatchNormalization-plain"}  # compared in training mode too
 
 
 def _call_keras(klayer, x, training, dout):
@@ -271,6 +296,68 @@ def test_dropout_training_matches_keras_semantics():
         kept = out != 0
         close(out[kept], x[kept] / 0.7, f"{lib.__name__}: kept units scaled by 1/(1 - rate)")
         assert abs(1 - kept.mean() - 0.3) < 0.02, f"{lib.__name__}: dropped fraction {1 - kept.mean():.3f}, rate 0.3"
+
+
+def test_attention_dropout_in_training_matches_keras_given_its_mask(monkeypatch):
+    """MultiHeadAttention(dropout=...) in training: dlcore, given the mask Keras drew (read off Keras' dropout
+    sub-layer), computes Keras' output, input gradient and weight gradients; the mask itself is inverted dropout."""
+    x = rng(1).normal(size=(2, 4, 5))
+    klayer, dlayer, out_shape, pairs = _build_pair(
+        lambda L: L.MultiHeadAttention(2, 3, dropout=0.4, seed=7, bias_initializer="random_normal"), x)
+    drop, seen = klayer._dropout_layer, {}
+    keras_call = drop.call
+
+    def recording_call(inputs, training=False):
+        out = keras_call(inputs, training=training)
+        seen["mask"] = kr.numpy(out) / kr.numpy(inputs)  # the weights are softmax outputs: never 0
+        return out
+
+    monkeypatch.setattr(drop, "call", recording_call)
+    dout = rng(2).normal(size=out_shape)
+    kout, kdx, kgrads = _call_keras(klayer, x, True, dout)
+    mask = seen["mask"]
+    assert mask.shape == (2, 2, 4, 4) and np.allclose(mask[mask != 0], 1 / 0.6) and 0 < np.mean(mask == 0) < 1
+    dlayer.dropout_layer.fixed_mask = mask
+    close(dlayer.forward(x, training=True), kout, "attention dropout: forward output")
+    close(dlayer.backward(dout.copy()), kdx[0], "attention dropout: gradient with respect to the input")
+    for v in klayer.trainable_weights:
+        key = dict(pairs)[v.path]
+        close(dlayer.grads[key], kgrads[v.path], f"attention dropout: gradient of {key}")
+    close(dlayer.forward(x), kr.numpy(klayer(kr.tensor(x), kr.tensor(x))), "attention dropout: off at inference")
+
+
+PENALTY_CASES = [
+    ("BatchNormalization-penalties", lambda L, R: L.BatchNormalization(axis=1, gamma_regularizer=R.L2(0.3),
+                                                                       beta_regularizer=R.L1(0.2)), _x(3, 4, 2)),
+    ("LayerNormalization-penalties", lambda L, R: L.LayerNormalization(gamma_regularizer=R.L1L2(0.1, 0.2),
+                                                                       beta_regularizer=R.L2(0.5)), _x(3, 4)),
+    ("Embedding-penalty", lambda L, R: L.Embedding(6, 3, embeddings_regularizer=R.L1L2(l1=0.05, l2=0.4)),
+     _ids(2, 3, high=6)),
+    ("MultiHeadAttention-penalties", lambda L, R: L.MultiHeadAttention(2, 3, kernel_regularizer=R.L2(0.2),
+                                                                       bias_regularizer=R.L1(0.1)), _x(2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("case_id,build,make_x", [_case(c[0], *c) for c in PENALTY_CASES])
+def test_weight_penalties_and_their_gradients_match_keras(case_id, build, make_x):
+    """``regularization_loss()`` is the sum of Keras' ``layer.losses``, and ``backward`` of a zero ``dout`` leaves
+    exactly the penalty's gradient in ``grads`` (Keras': torch autograd of ``sum(layer.losses)``)."""
+    x = make_x(rng(3))
+    klayer, dlayer, out_shape, pairs = _build_pair(lambda L: build(L, keras.regularizers if L is keras.layers
+                                                                   else dlcore.regularizers), x)
+    for v in klayer.trainable_weights:  # away from 0, L1's kink
+        v.assign(kr.tensor(rng(4).uniform(0.5, 1.5, v.shape) * rng(5).choice([-1, 1], v.shape)))
+    pairs = kr.copy_weights(klayer, dlayer)
+    for v in klayer.trainable_weights:
+        v.value.grad = None
+    penalty = sum(klayer.losses)
+    penalty.backward()
+    close(dlayer.regularization_loss(), kr.numpy(penalty), f"{case_id}: the penalty")
+    dlayer.forward(x)
+    dlayer.backward(np.zeros(out_shape))
+    for v in klayer.trainable_weights:
+        key = dict(pairs)[v.path]
+        close(dlayer.grads[key], kr.numpy(v.value.grad), f"{case_id}: the penalty's gradient for {key}")
 
 
 # ============================================================================ activations
@@ -537,6 +624,16 @@ FIT_CASES = [  # (id, build(L) -> list of layers, input maker, compile(O) kwargs
      lambda: (_digits()[0], (_digits()[1] % 2).astype(float)),
      lambda O: dict(optimizer=O.RMSprop(learning_rate=0.01), loss=dl_or_keras_loss(O, "BinaryCrossentropy", True)),
      dict(epochs=3, batch_size=40)),
+    ("normalization-options-l2", lambda L: [L.Dense(6, activation="tanh"),
+                                            L.BatchNormalization(scale=False, beta_regularizer=reg(L, 0.02)),
+                                            L.LayerNormalization(center=False, gamma_regularizer=reg(L, 0.05)),
+                                            L.Dense(2)],
+     lambda: (rng(8).normal(size=(90, 3)), rng(9).normal(size=(90, 2))),
+     lambda O: dict(optimizer=O.SGD(learning_rate=0.05), loss="mse"), dict(epochs=3, batch_size=16)),
+    ("embedding-l2", lambda L: [L.Embedding(9, 4, embeddings_regularizer=reg(L, 0.01)), L.GlobalAveragePooling1D(),
+                                L.Dense(1)],
+     lambda: (rng(12).integers(0, 9, size=(60, 5)), rng(13).normal(size=(60, 1))),
+     lambda O: dict(optimizer=O.Adam(learning_rate=0.01), loss="mse"), dict(epochs=3, batch_size=20)),
     ("regression-l2", lambda L: [L.Dense(8, activation="sigmoid", kernel_regularizer=reg(L, 0.01)), L.Dense(2)],
      lambda: (rng(8).normal(size=(90, 3)), rng(9).normal(size=(90, 2))),
      lambda O: dict(optimizer=O.SGD(learning_rate=0.05, momentum=0.9), loss="mse"), dict(epochs=3, batch_size=16)),
@@ -806,6 +903,27 @@ def test_recurrent_initial_weights_match_keras(build):
     assert [w.shape for w in ours] == [w.shape for w in theirs]
     for k, d in zip(theirs, ours):
         np.testing.assert_array_equal(d, k)
+
+
+def test_frozen_sequential_matches_keras():
+    """``Sequential(layers, trainable=False)``: no trainable weights, all of them non-trainable, fit changes none."""
+    x, y = rng(14).normal(size=(20, 3)), rng(15).normal(size=(20, 1))
+    models = []
+    for lib, L in ((keras, keras.layers), (dlcore, dl_layers)):
+        model = lib.Sequential([L.Input(shape=(3,)), L.Dense(4, activation="tanh"), L.Dense(1)], trainable=False)
+        model.add(L.Dense(2))  # added after the model was frozen: frozen too
+        model.compile(optimizer="sgd", loss="mse")
+        before = [np.array(w) for w in model.get_weights()]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Keras warns that the model has no trainable weights
+            model.fit(x, np.hstack([y, y]), epochs=1, verbose=0)
+        for a, b in zip(before, model.get_weights()):
+            close(b, a, f"{lib.__name__}: a frozen model's weights after fit")
+        models.append(model)
+    kmodel, dmodel = models
+    assert dmodel.trainable is kmodel.trainable is False
+    assert len(dmodel.trainable_weights) == len(kmodel.trainable_weights) == 0
+    assert len(dmodel.non_trainable_weights) == len(kmodel.non_trainable_weights) == 6
 
 
 # ============================================================================ every Keras name is covered

@@ -318,3 +318,22 @@ def test_build_takes_keras_batch_shape_too():
         model.build(input_shape)
         shapes.append([w.shape for w in model.get_weights()])
     assert shapes[0] == shapes[1] == [(3, 16), (4, 16), (16,), (4, 2), (2,)]
+
+
+def test_sequential_trainable_false_freezes_the_model_and_layers_added_later(capsys):
+    model = Sequential([Input(shape=(3,)), Dense(4, activation="tanh"), BatchNormalization()], trainable=False)
+    model.add(Dense(1))
+    assert model.trainable is False and not any(layer.trainable for layer in model.layers)
+    model.compile(optimizer="sgd", loss="mse")
+    model.build()
+    assert model.trainable_weights == [] and len(model.non_trainable_weights) == 2 + 4 + 2
+    model.summary()
+    assert "Trainable params: 0" in capsys.readouterr().out
+    before = model.get_weights()
+    x = RNG.normal(size=(16, 3))
+    model.fit(x, RNG.normal(size=(16, 1)), epochs=1, verbose=0)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    model.trainable = True
+    assert all(layer.trainable for layer in model.layers) and len(model.trainable_weights) == 6
+    assert Sequential(trainable=False).trainable is False and Sequential().trainable is True

@@ -276,3 +276,35 @@ def test_multi_output_compile_state_round_trips(tmp_path):
     loaded = dlcore.saving.load_model(tmp_path / "two_outputs.keras")
     assert loaded.metrics_names == model.metrics_names == ["loss", "y1_loss", "y2_loss", "y2_accuracy", "y1_mae"]
     np.testing.assert_allclose(loaded.evaluate(x, y), model.evaluate(x, y), rtol=1e-5)
+
+
+def test_keras_options_of_normalization_embedding_and_attention_round_trip(tmp_path):
+    from dlcore.layers import LayerNormalization, MultiHeadAttention
+    from dlcore.regularizers import L2
+
+    model = Sequential([
+        Input(shape=(5,)),
+        Embedding(10, 4, embeddings_initializer="he_uniform", embeddings_regularizer=L2(0.01)),
+        MultiHeadAttention(2, 3, dropout=0.2, seed=1, kernel_initializer="orthogonal", kernel_regularizer="l2",
+                           bias_regularizer="l1"),
+        LayerNormalization(axis=[1, 2], scale=False, beta_regularizer="l1"),
+        BatchNormalization(axis=1, center=False, gamma_regularizer=L2(0.05), moving_variance_initializer="ones"),
+        GlobalAveragePooling1D(), Dense(1)])
+    x = RNG.integers(0, 10, size=(16, 5))
+    y = RNG.normal(size=(16, 1))
+    _trained(model, x, y)
+    model.save(tmp_path / "opts.keras")
+    loaded = load_model(tmp_path / "opts.keras")
+    assert [saving.layer_config(la) for la in loaded.layers] == [saving.layer_config(la) for la in model.layers]
+    assert [w.shape for w in loaded.get_weights()] == [w.shape for w in model.get_weights()]
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))  # the penalties come back too
+    assert sum(la.regularization_loss() for la in loaded.layers) > 0
+
+
+def test_frozen_sequential_round_trip(tmp_path):
+    model = Sequential([Input(shape=(3,)), Dense(2), BatchNormalization()], trainable=False)
+    model.build()
+    model.save(tmp_path / "frozen.keras")
+    loaded = load_model(tmp_path / "frozen.keras")
+    assert loaded.trainable is False and loaded.trainable_weights == []

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..initializers import glorot_uniform
+from .. import initializers, regularizers
 from .base import Layer
+from .dense import weight_penalty
+from .dropout import Dropout
+
+# Keras' projections are EinsumDense layers, which give a variance-scaling initializer the fans of the 2-D
+# matrix each kernel really is, (F, H*dk) or (H*dv, F_out); other initializers see the 3-D shape
+_VARIANCE_SCALING_FUNCTIONS = (initializers.glorot_uniform, initializers.glorot_normal, initializers.he_uniform,
+                               initializers.he_normal, initializers.lecun_uniform, initializers.lecun_normal)
 
 
 def scaled_dot_product_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray,
@@ -31,6 +38,12 @@ def scaled_dot_product_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray,
     weights : ndarray, shape (..., Tq, Tk)
         Each row sums to 1 (0 for a fully masked row).
     """
+    weights = _attention_weights(q, k, mask)
+    return weights @ v, weights
+
+
+def _attention_weights(q: np.ndarray, k: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """``softmax(q k^T / sqrt(d_k))`` with masked keys at weight 0 (see :func:`scaled_dot_product_attention`)."""
     scores = (q @ np.swapaxes(k, -1, -2)) * q.shape[-1] ** -0.5  # a Python float keeps float32 float32
     if mask is not None:
         mask = np.asarray(mask, dtype=bool)
@@ -40,8 +53,7 @@ def scaled_dot_product_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray,
     row_max = np.where(np.isfinite(row_max), row_max, 0)
     e = np.exp(scores - row_max)  # exp(-inf) = 0 exactly at masked positions
     total = e.sum(axis=-1, keepdims=True)
-    weights = e / np.where(total > 0, total, 1)
-    return weights @ v, weights
+    return e / np.where(total > 0, total, 1)
 
 
 def scaled_dot_product_attention_backward(dout: np.ndarray, q: np.ndarray, k: np.ndarray, v: np.ndarray,
@@ -57,12 +69,17 @@ def scaled_dot_product_attention_backward(dout: np.ndarray, q: np.ndarray, k: np
     dk : ndarray, shape (..., Tk, d_k)
     dv : ndarray, shape (..., Tk, d_v)
     """
-    scale = q.shape[-1] ** -0.5
     dv = np.swapaxes(weights, -1, -2) @ dout
-    dweights = dout @ np.swapaxes(v, -1, -2)
+    dq, dk = _scores_backward(dout @ np.swapaxes(v, -1, -2), q, k, weights)
+    return dq, dk, dv
+
+
+def _scores_backward(dweights: np.ndarray, q: np.ndarray, k: np.ndarray,
+                     weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``dq, dk`` from ``dL/dweights`` through ``weights = softmax(q k^T / sqrt(d_k))``."""
     dscores = weights * (dweights - (dweights * weights).sum(axis=-1, keepdims=True))
-    dscores *= scale
-    return dscores @ k, np.swapaxes(dscores, -1, -2) @ q, dv
+    dscores *= q.shape[-1] ** -0.5
+    return dscores @ k, np.swapaxes(dscores, -1, -2) @ q
 
 
 class MultiHeadAttention(Layer):
@@ -84,21 +101,38 @@ class MultiHeadAttention(Layer):
         Size of each head's queries and keys.
     value_dim : int, optional
         Size of each head's values; defaults to ``key_dim``.
-    output_shape : int, optional
-        Output features; defaults to the input's ``F``.
+    dropout : float
+        Fraction of the attention weights dropped in training (inverted dropout on the ``(T, T)``
+        weights of every head, as Keras: each query then averages over a random subset of the values).
+        ``attention_scores`` keeps the weights before dropout, as Keras returns them.
     use_bias : bool
         Whether the four projections have biases.
+    output_shape : int, optional
+        Output features; defaults to the input's ``F``.
+    kernel_initializer, bias_initializer : str or callable
+        Keras' defaults ``"glorot_uniform"`` and ``"zeros"``. As in Keras, a variance-scaling initializer
+        (Glorot, He, LeCun) counts the fans of the matrix each kernel acts as, ``(F, H*dk)`` or
+        ``(H*dv, F_out)``.
+    kernel_regularizer, bias_regularizer : Regularizer or str, optional
+        Penalty on each of the four kernels, on each of the four biases.
+    seed : int, optional
+        Seed of the dropout masks (see :class:`~dlcore.layers.Dropout`); ``None`` uses dlcore's generator.
 
     Attributes
     ----------
     attention_scores : ndarray, shape (batch, H, T, T)
         The attention weights of the last forward (row ``t`` = how query ``t`` spreads over the keys).
+    dropout_layer : Dropout
+        Drops the attention weights; ``layer.dropout_layer.freeze_mask()`` after a training forward
+        fixes its mask, for a gradient check in training mode.
     """
 
     supports_masking = True  # passes a padding mask on (Keras)
 
-    def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, output_shape=None,
-                 use_bias: bool = True, input_shape=None, name: str | None = None):
+    def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, dropout: float = 0.0,
+                 use_bias: bool = True, output_shape=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, seed: int | None = None,
+                 input_shape=None, name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         for what, n in (("num_heads", num_heads), ("key_dim", key_dim), ("value_dim", value_dim)):
             if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
@@ -111,20 +145,33 @@ class MultiHeadAttention(Layer):
         self.value_dim = self.key_dim if value_dim is None else int(value_dim)
         self._output_shape = None if output_shape is None else int(output_shape)
         self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        # a named sub-layer (an explicit name takes no number from the "dropout" counter)
+        self.dropout_layer = Dropout(dropout, seed=seed, name=f"{self.name}/dropout")
+        self.dropout, self.seed = self.dropout_layer.rate, seed
         self.attention_scores: np.ndarray | None = None
+
+    def _kernel(self, matrix_shape: tuple, shape: tuple, dtype) -> np.ndarray:
+        """A kernel of ``shape`` that acts as a ``matrix_shape`` matrix (see ``kernel_initializer``)."""
+        init = self.kernel_initializer
+        if isinstance(init, initializers.VarianceScaling) or init in _VARIANCE_SCALING_FUNCTIONS:
+            return init(matrix_shape, dtype=dtype).reshape(shape)
+        return init(shape, dtype=dtype)
 
     def build(self, input_shape, dtype=np.float32):
         f, h, dk, dv = input_shape[-1], self.num_heads, self.key_dim, self.value_dim
         f_out = f if self._output_shape is None else self._output_shape
-        # Glorot on the (F, H*dk) matrix each kernel really is (Keras' fans for a 3-D kernel differ)
         shapes = {"query": (f, h, dk), "key": (f, h, dk), "value": (f, h, dv)}
         for part, shape in shapes.items():
-            self.params[f"{part}_kernel"] = glorot_uniform((f, h * shape[2]), dtype).reshape(shape)
+            self.params[f"{part}_kernel"] = self._kernel((f, h * shape[2]), shape, dtype)
             if self.use_bias:
-                self.params[f"{part}_bias"] = np.zeros((h, shape[2]), dtype=dtype)
-        self.params["output_kernel"] = glorot_uniform((h * dv, f_out), dtype).reshape(h, dv, f_out)
+                self.params[f"{part}_bias"] = self.bias_initializer((h, shape[2]), dtype=dtype)
+        self.params["output_kernel"] = self._kernel((h * dv, f_out), (h, dv, f_out), dtype)
         if self.use_bias:
-            self.params["output_bias"] = np.zeros(f_out, dtype=dtype)
+            self.params["output_bias"] = self.bias_initializer((f_out,), dtype=dtype)
         self.built = True
 
     def check_input_shape(self, shape):
@@ -190,20 +237,21 @@ class MultiHeadAttention(Layer):
                 z += self.param(f"{part}_bias", x.dtype).reshape(-1)
             heads.append(z.reshape(b, t, h, -1).transpose(0, 2, 1, 3))  # (B, H, T, d)
         q, k, v = heads
-        full_mask = self._mask(x, mask, causal)
-        o, weights = scaled_dot_product_attention(q, k, v, full_mask)
+        weights = _attention_weights(q, k, self._mask(x, mask, causal))
+        dropped = self.dropout_layer.forward(weights, training=training)  # the weights themselves at inference
+        o = dropped @ v
         concat = o.transpose(0, 2, 1, 3).reshape(b * t, -1)  # (B*T, H*dv)
         wo = self.param("output_kernel", x.dtype)
         y = concat @ wo.reshape(-1, wo.shape[-1])
         if self.use_bias:
             y += self.param("output_bias", x.dtype)
         self.attention_scores = weights
-        self._cache = (x2, q, k, v, weights, concat, (b, t, f))
+        self._cache = (x2, q, k, v, weights, dropped, concat, (b, t, f))
         return y.reshape(b, t, -1)
 
     def backward(self, dout):
         """``dout (batch, T, F_out)`` → ``dx (batch, T, F)``; fills ``grads`` for all eight parameters."""
-        x2, q, k, v, weights, concat, (b, t, f) = self._cache
+        x2, q, k, v, weights, dropped, concat, (b, t, f) = self._cache
         h = self.num_heads
         dout2 = np.asarray(dout, dtype=x2.dtype).reshape(b * t, -1)
         wo = self.param("output_kernel", x2.dtype)
@@ -211,7 +259,11 @@ class MultiHeadAttention(Layer):
         if self.use_bias:
             self.grads["output_bias"] = dout2.sum(axis=0)
         do = (dout2 @ wo.reshape(-1, wo.shape[-1]).T).reshape(b, t, h, -1).transpose(0, 2, 1, 3)
-        dq, dk, dv = scaled_dot_product_attention_backward(do, q, k, v, weights)
+        dv = np.swapaxes(dropped, -1, -2) @ do
+        dweights = do @ np.swapaxes(v, -1, -2)
+        if self.dropout_layer.mask is not None:
+            dweights = self.dropout_layer.backward(dweights)
+        dq, dk = _scores_backward(dweights, q, k, weights)
         dx2 = np.zeros_like(x2)
         for part, d in (("query", dq), ("key", dk), ("value", dv)):
             d2 = d.transpose(0, 2, 1, 3).reshape(b * t, -1)  # back to (B*T, H*d)
@@ -220,8 +272,20 @@ class MultiHeadAttention(Layer):
             if self.use_bias:
                 self.grads[f"{part}_bias"] = d2.sum(axis=0).reshape(w.shape[1:])
             dx2 += d2 @ w.reshape(f, -1).T
+        self._add_penalty_gradients(x2.dtype)
         return dx2.reshape(b, t, f)
+
+    def _add_penalty_gradients(self, dtype) -> None:
+        for key in self.params:
+            regularizer = self.kernel_regularizer if key.endswith("kernel") else self.bias_regularizer
+            if regularizer is not None:
+                self.grads[key] += regularizer.gradient(self.param(key, dtype))
+
+    def regularization_loss(self):
+        return weight_penalty(self, {key: self.kernel_regularizer if key.endswith("kernel") else self.bias_regularizer
+                                     for key in self.params})
 
     def get_config(self):
         return {"name": self.name, "num_heads": self.num_heads, "key_dim": self.key_dim,
-                "value_dim": self.value_dim, "output_shape": self._output_shape, "use_bias": self.use_bias}
+                "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
+                "output_shape": self._output_shape, "seed": self.seed}

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..random import get_rng
+from .. import initializers, regularizers
 from .base import Layer
+from .dense import weight_penalty
 
 
 class Embedding(Layer):
     """Maps integer ids to dense vectors.
 
     Shapes: ``ids (batch, time)`` (any shape of ids works) → ``(batch, time, output_dim)``;
-    ``embeddings (input_dim, output_dim)``, initialised uniform in ``[-0.05, 0.05]`` as in Keras.
+    ``embeddings (input_dim, output_dim)``, initialised uniform in ``[-0.05, 0.05]`` by default, as in Keras.
 
     Parameters
     ----------
@@ -25,6 +26,12 @@ class Embedding(Layer):
         Vocabulary size: valid ids are ``0 .. input_dim - 1``.
     output_dim : int
         Length of each embedding vector.
+    embeddings_initializer : str or callable
+        How ``embeddings`` start: Keras' default ``"uniform"`` (``RandomUniform(-0.05, 0.05)``), or any name
+        from :mod:`dlcore.initializers`.
+    embeddings_regularizer : Regularizer or str, optional
+        Penalty on the whole table (see :mod:`dlcore.regularizers`), as Keras: its gradient reaches every
+        row, also the rows of ids absent from the batch.
     input_shape : tuple of int, optional
         Shape of one sample, e.g. ``(time,)``; ``None`` entries match any length.
     name : str, optional
@@ -48,8 +55,9 @@ class Embedding(Layer):
 
     supports_masking = True  # makes the padding mask with mask_zero=True (Keras)
 
-    def __init__(self, input_dim: int, output_dim: int, input_shape=None, name: str | None = None,
-                 dtype=np.float32, mask_zero: bool = False):
+    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, mask_zero: bool = False, input_shape=None, name: str | None = None,
+                 dtype=np.float32):
         super().__init__(name=name)
         # e.g. (time,); None entries (variable-length sequences, as in Keras) match any length
         self.input_shape = None if input_shape is None else tuple(None if d is None else int(d) for d in input_shape)
@@ -61,12 +69,14 @@ class Embedding(Layer):
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.dtype = np.dtype(dtype)
         self.mask_zero = bool(mask_zero)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.output_mask: np.ndarray | None = None
 
     def build(self, input_shape, dtype=None):
         """Create ``embeddings (input_dim, output_dim)``; ``dtype`` defaults to the layer's ``dtype``."""
         dtype = self.dtype if dtype is None or not np.issubdtype(np.dtype(dtype), np.floating) else np.dtype(dtype)
-        self.params["embeddings"] = get_rng().uniform(-0.05, 0.05, (self.input_dim, self.output_dim)).astype(dtype)
+        self.params["embeddings"] = self.embeddings_initializer((self.input_dim, self.output_dim), dtype=dtype)
         self.built = True
 
     def compute_output_shape(self, input_shape):
@@ -102,8 +112,13 @@ class Embedding(Layer):
         grad = np.zeros_like(table)
         # unbuffered add: every occurrence of a repeated id contributes (grad[ids] += dout would keep only one)
         np.add.at(grad, ids.reshape(-1), dout.reshape(-1, self.output_dim))
+        if self.embeddings_regularizer is not None:  # the penalty is on the whole table, as Keras'
+            grad += self.embeddings_regularizer.gradient(table)
         self.grads["embeddings"] = grad
         return None
+
+    def regularization_loss(self):
+        return weight_penalty(self, {"embeddings": self.embeddings_regularizer})
 
     def _ids(self, x) -> np.ndarray:
         """Validate ``x`` as integer ids in ``[0, input_dim)`` and return them as an int64 array."""

@@ -66,7 +66,9 @@ class Model(WeightsMixin):
     @property
     def trainable(self) -> bool:
         """False when every layer is frozen; setting it sets ``trainable`` on every layer (as Keras)."""
-        return any(layer.trainable for layer in self._chain) or not self._chain
+        if not self._chain:  # no layers yet: what the constructor or the setter said
+            return not getattr(self, "_frozen_all", False)
+        return any(layer.trainable for layer in self._chain)
 
     @trainable.setter
     def trainable(self, value: bool) -> None:

@@ -16,6 +16,9 @@ class Sequential(Model):
     ----------
     layers : list, optional
         Layers in order; may start with an :class:`~dlcore.layers.Input`.
+    trainable : bool
+        False freezes the model: ``fit`` updates none of its weights, also those of layers added later
+        (the same as ``model.trainable = False`` after adding them; frozen batch norms run in inference mode).
     name : str, optional
 
     Examples
@@ -24,8 +27,8 @@ class Sequential(Model):
     >>> model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
     """
 
-    def __init__(self, layers: list | None = None, name: str | None = None):
-        super().__init__(name=name)
+    def __init__(self, layers: list | None = None, trainable: bool = True, name: str | None = None):
+        super().__init__(name=name, trainable=trainable)
         self._input_shape: tuple | None = None
         for layer in layers or []:
             self.add(layer)
@@ -42,6 +45,8 @@ class Sequential(Model):
         if any(existing is layer for existing in self._chain):
             raise ValueError(f"{self.name}: layer '{layer.name}' was added twice")
         self._chain.append(layer)
+        if getattr(self, "_frozen_all", False):  # Sequential(..., trainable=False) or model.trainable = False
+            layer.trainable = False
         self.output_shapes = []
         if self._input_shape is None and len(self._chain) == 1 and layer.input_shape is not None:
             self._input_shape = layer.input_shape
