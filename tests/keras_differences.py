@@ -54,11 +54,8 @@ CATEGORIES: list[tuple[str, tuple[str, ...], str]] = [
                     "gradient_accumulation_steps"),
      "a moving average of the weights (EMA), loss scaling for float16 training and gradient accumulation "
      "over several batches are not in dlcore"),
-    ("losses", ("reduction", "dtype"),
-     "dlcore's losses always average over the batch (Keras' default reduction `'sum_over_batch_size'`) "
-     "and compute in the dtype of the prediction"),
-    ("losses", ("name",),
-     "a loss's `name` is fixed (the class attribute, e.g. `'mse'`), not a constructor argument"),
+    ("losses", ("dtype",),
+     "dlcore's losses compute in the dtype of the prediction"),
     ("saving", ("zipped", "max_shard_size", "skip_mismatch"),
      "dlcore's `.keras` file is always one zip and its weights file one `.npz` archive (not sharded); "
      "loading checks every weight's shape and refuses a mismatch"),
@@ -140,13 +137,6 @@ DIFFERENCES: dict[tuple, str] = {
      OBJECT):
         "dlcore's lower-case losses are ready-made loss objects (mean over the batch, with `.gradient`); "
         "Keras' are functions returning one loss per sample",
-    (("losses.BinaryCrossentropy", "losses.CategoricalCrossentropy"), "label_smoothing"):
-        "label smoothing is not implemented",
-    (("losses.BinaryCrossentropy", "losses.CategoricalCrossentropy", "losses.SparseCategoricalCrossentropy"),
-     "axis"):
-        "the classes are the last axis (Keras' default `axis=-1`)",
-    ("losses.SparseCategoricalCrossentropy", "ignore_class"):
-        "ignoring a label value (e.g. padding) is done with `sample_weight` or a mask in dlcore",
     # ----- metrics
     ("metrics.sparse_top_k_categorical_accuracy", "from_sorted_ids"):
         "`y_pred` is always scores per class, never pre-sorted class ids",
