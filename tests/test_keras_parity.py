@@ -360,6 +360,40 @@ def test_loss_matches_keras(case_id, name, keras_class, from_logits, data):
         close(getattr(dl_losses, keras_class)(**kwargs)(y, p), kval, f"dlcore.losses.{keras_class}: value")
 
 
+# Keras' loss options, each class built with the same arguments in both libraries
+# (id, Keras class, constructor arguments, data, sample weights or None)
+LOSS_OPTION_CASES = [
+    ("BinaryCrossentropy-label_smoothing", "BinaryCrossentropy", dict(label_smoothing=0.2), "binary", None),
+    ("BinaryCrossentropy-label_smoothing-logits", "BinaryCrossentropy",
+     dict(from_logits=True, label_smoothing=0.3), "binary-logits", "per-sample"),
+    ("CategoricalCrossentropy-label_smoothing", "CategoricalCrossentropy", dict(label_smoothing=0.1),
+     "categorical", "per-sample"),
+    ("CategoricalCrossentropy-label_smoothing-logits", "CategoricalCrossentropy",
+     dict(from_logits=True, label_smoothing=0.1), "categorical-logits", None),
+    ("SparseCategoricalCrossentropy-ignore_class", "SparseCategoricalCrossentropy",
+     dict(from_logits=True, ignore_class=2), "sparse-logits", "per-sample"),
+    ("MeanSquaredError-sum", "MeanSquaredError", dict(reduction="sum"), "regression", "per-sample"),
+    ("Huber-mean_with_sample_weight", "Huber", dict(reduction="mean_with_sample_weight"), "regression", "per-sample"),
+    ("CategoricalCrossentropy-none", "CategoricalCrossentropy", dict(reduction=None, label_smoothing=0.1),
+     "categorical", "per-sample"),
+]
+
+
+@pytest.mark.parametrize("case_id,keras_class,kwargs,data,weights", [_case(c[0], *c) for c in LOSS_OPTION_CASES])
+def test_loss_options_match_keras(case_id, keras_class, kwargs, data, weights):
+    import torch
+    y, p = _loss_data(data, rng(7))
+    w = None if weights is None else rng(8).uniform(0.0, 2.0, size=len(y))
+    klo, dlo = getattr(keras.losses, keras_class)(**kwargs), getattr(dl_losses, keras_class)(**kwargs)
+    t = kr.tensor(p, requires_grad=True)
+    # a copy: Keras multiplies the weights by ignore_class's mask in place (keras/src/losses/loss.py apply_mask)
+    kvalue = klo(kr.tensor(y), t, sample_weight=None if w is None else kr.tensor(w.copy()))
+    kvalue.sum().backward()  # reduction=None: the gradient of the sum, what Keras' fit minimizes
+    assert isinstance(kvalue, torch.Tensor)
+    close(dlo(y, p, sample_weight=w), kr.numpy(kvalue), f"{case_id}: value")
+    close(dlo.gradient(y, p, sample_weight=w), kr.numpy(t.grad), f"{case_id}: gradient with respect to y_pred")
+
+
 # ============================================================================ optimizers
 OPTIMIZER_CASES = [
     ("SGD", "SGD", lambda O: O.SGD()),
