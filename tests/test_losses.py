@@ -486,3 +486,15 @@ def test_options_survive_saving(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = load_model(tmp_path / "m.keras").loss
     assert (type(loaded), loaded.label_smoothing, loaded.name) == (losses.CategoricalCrossentropy, 0.2, "smooth")
+
+
+def test_a_loss_without_reduction_cannot_train():
+    from dlcore import Sequential
+    from dlcore.layers import Dense
+    model = Sequential([Dense(1, input_dim=2)])
+    with pytest.raises(ValueError, match="reduction=None.*training needs one number"):
+        model.compile(optimizer="sgd", loss=losses.MeanSquaredError(reduction=None))
+    model.compile(optimizer="sgd", loss=losses.MeanSquaredError(reduction="sum"))
+    x, y = RNG.normal(size=(8, 2)), RNG.normal(size=(8, 1))
+    before = model.evaluate(x, y, verbose=0)
+    assert before == pytest.approx(np.sum((model.predict(x, verbose=0) - y) ** 2))  # "sum" over the batch

@@ -83,6 +83,16 @@ def _check_reduction(reduction, name: str):
     raise ValueError(f"{name}: reduction must be one of {list(REDUCTIONS)} (Keras' values), got {reduction!r}")
 
 
+def check_reduces(loss, where: str = "compile"):
+    """``loss`` itself, or a clear error if it returns one loss per entry (``reduction=None``): training needs
+    one number per batch."""
+    if getattr(loss, "reduction", "sum_over_batch_size") in (None, "none"):
+        raise ValueError(f"{where}: the loss {loss!r} has reduction={loss.reduction!r} and returns one loss per "
+                         "sample; training needs one number: use reduction='sum_over_batch_size' (the default) "
+                         "or 'sum'")
+    return loss
+
+
 class Loss:
     """Base class. Subclasses implement ``_value`` (the loss of each entry) and ``_gradient``.
 
