@@ -120,8 +120,6 @@ DIFFERENCES: dict[tuple, str] = {
                                    "bias_regularizer")):
         "the projections use Keras' default initializers (glorot_uniform, zeros) and no penalties",
     # ----- activations
-    ("activations.relu", ("negative_slope", "max_value", "threshold")):
-        "plain `max(x, 0)`: use `leaky_relu` for a slope below zero; no capped (ReLU6-style) or shifted ReLU",
     # ----- initializers
     (tuple(f"initializers.{n}" for n in ("glorot_normal", "glorot_uniform", "he_normal", "he_uniform",
                                          "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal",
