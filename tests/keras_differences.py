@@ -85,9 +85,6 @@ DIFFERENCES: dict[tuple, str] = {
     (_POOLS_1D + _POOLS_2D, "pool_size"):
         "dlcore gives average pooling `pool_size=2`, as max pooling; Keras requires it for average pooling "
         "(write it, and the code runs in both)",
-    ("layers.Dropout", "noise_shape"):
-        "dropping whole channels or time steps (one mask broadcast over some axes) is not implemented: "
-        "every entry is dropped on its own",
     ("layers.BatchNormalization", ("axis", "center", "scale", "beta_initializer", "gamma_initializer",
                                    "moving_mean_initializer", "moving_variance_initializer",
                                    "beta_regularizer", "gamma_regularizer")):

@@ -266,6 +266,18 @@ def test_dropout_training_matches_keras_semantics():
         assert abs(1 - kept.mean() - 0.3) < 0.02, f"{lib.__name__}: dropped fraction {1 - kept.mean():.3f}, rate 0.3"
 
 
+def test_dropout_noise_shape_matches_keras_semantics():
+    """noise_shape=(None, 1, None): one mask per (sample, feature), shared by every step; kept units scaled."""
+    x = rng(9).uniform(1, 2, size=(60, 5, 30))
+    for lib in (keras.layers, dl_layers):
+        layer = lib.Dropout(0.25, noise_shape=(None, 1, None), seed=3)
+        out = kr.numpy(layer(kr.tensor(x), training=True)) if lib is keras.layers else layer.forward(x, training=True)
+        kept = out != 0
+        assert np.all(kept == kept[:, :1, :]), f"{lib.__name__}: the mask differs between steps"
+        close(out[kept], x[kept] / 0.75, f"{lib.__name__}: kept units scaled by 1/(1 - rate)")
+        assert abs(1 - kept.mean() - 0.25) < 0.03, f"{lib.__name__}: dropped fraction {1 - kept.mean():.3f}"
+
+
 # ============================================================================ activations
 def _activation_names():
     return sorted(n for n in dl_activations.names() if hasattr(keras.activations, n))
