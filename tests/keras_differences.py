@@ -131,7 +131,8 @@ DIFFERENCES: dict[tuple, str] = {
     (("losses.binary_crossentropy", "losses.categorical_crossentropy", "losses.sparse_categorical_crossentropy"),
      OBJECT):
         "dlcore's lower-case losses are ready-made loss objects (mean over the batch, with `.gradient`); "
-        "Keras' are functions returning one loss per sample",
+        "Keras' are functions returning one loss per sample, which is the classes' `per_sample` in dlcore (give "
+        "`label_smoothing`, `axis` or `ignore_class` to the class: `CategoricalCrossentropy(label_smoothing=0.1)`)",
     # ----- metrics
     ("metrics.sparse_top_k_categorical_accuracy", "from_sorted_ids"):
         "`y_pred` is always scores per class, never pre-sorted class ids",
