@@ -53,11 +53,8 @@ CATEGORIES: list[tuple[str, tuple[str, ...], str]] = [
                     "gradient_accumulation_steps"),
      "a moving average of the weights (EMA), loss scaling for float16 training and gradient accumulation "
      "over several batches are not in dlcore"),
-    ("losses", ("reduction", "dtype"),
-     "dlcore's losses always average over the batch (Keras' default reduction `'sum_over_batch_size'`) "
-     "and compute in the dtype of the prediction"),
-    ("losses", ("name",),
-     "a loss's `name` is fixed (the class attribute, e.g. `'mse'`), not a constructor argument"),
+    ("losses", ("dtype",),
+     "dlcore's losses compute in the dtype of the prediction"),
     ("saving", ("zipped", "max_shard_size", "skip_mismatch"),
      "dlcore's `.keras` file is always one zip and its weights file one `.npz` archive (not sharded); "
      "loading checks every weight's shape and refuses a mismatch"),
@@ -87,9 +84,6 @@ DIFFERENCES: dict[tuple, str] = {
     (_POOLS_1D + _POOLS_2D, "pool_size"):
         "dlcore gives average pooling `pool_size=2`, as max pooling; Keras requires it for average pooling "
         "(write it, and the code runs in both)",
-    ("layers.Dropout", "noise_shape"):
-        "dropping whole channels or time steps (one mask broadcast over some axes) is not implemented: "
-        "every entry is dropped on its own",
     ("layers.BatchNormalization", ("renorm", "renorm_clipping", "renorm_momentum", "synchronized")):
         "batch renormalization and statistics synchronized across devices are not implemented",
     (("layers.Embedding", "layers.Bidirectional"), "weights"):
@@ -98,8 +92,6 @@ DIFFERENCES: dict[tuple, str] = {
         "attention over the time axis only, over all steps, computed plainly: no other axes, no sliding "
         "window, no fused FlashAttention kernel, no output gate",
     # ----- activations
-    ("activations.relu", ("negative_slope", "max_value", "threshold")):
-        "plain `max(x, 0)`: use `leaky_relu` for a slope below zero; no capped (ReLU6-style) or shifted ReLU",
     # ----- initializers
     (tuple(f"initializers.{n}" for n in ("glorot_normal", "glorot_uniform", "he_normal", "he_uniform",
                                          "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal",
@@ -114,14 +106,8 @@ DIFFERENCES: dict[tuple, str] = {
     (("losses.binary_crossentropy", "losses.categorical_crossentropy", "losses.sparse_categorical_crossentropy"),
      OBJECT):
         "dlcore's lower-case losses are ready-made loss objects (mean over the batch, with `.gradient`); "
-        "Keras' are functions returning one loss per sample",
-    (("losses.BinaryCrossentropy", "losses.CategoricalCrossentropy"), "label_smoothing"):
-        "label smoothing is not implemented",
-    (("losses.BinaryCrossentropy", "losses.CategoricalCrossentropy", "losses.SparseCategoricalCrossentropy"),
-     "axis"):
-        "the classes are the last axis (Keras' default `axis=-1`)",
-    ("losses.SparseCategoricalCrossentropy", "ignore_class"):
-        "ignoring a label value (e.g. padding) is done with `sample_weight` or a mask in dlcore",
+        "Keras' are functions returning one loss per sample, which is the classes' `per_sample` in dlcore (give "
+        "`label_smoothing`, `axis` or `ignore_class` to the class: `CategoricalCrossentropy(label_smoothing=0.1)`)",
     # ----- metrics
     ("metrics.sparse_top_k_categorical_accuracy", "from_sorted_ids"):
         "`y_pred` is always scores per class, never pre-sorted class ids",

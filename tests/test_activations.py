@@ -144,3 +144,40 @@ def test_get_rejects_unknown_names_listing_known_ones():
     assert activations.get("ReLU") is activations.relu
     assert activations.get("swish") is activations.get("silu")
     assert set(ELEMENTWISE + ["softmax", "linear"]) == set(activations.names())
+
+
+# relu's Keras options: (negative_slope, max_value, threshold)
+RELU_OPTIONS = [(0.0, None, 0.0), (0.1, None, 0.0), (0.0, 6.0, 0.0), (0.0, None, 1.5), (0.3, 4.0, 1.0),
+                (0.2, 6.0, 0.0), (0.0, 2.5, -1.0)]
+
+
+def _away_from(x, kinks):
+    return x[np.min(np.abs(x[:, None] - np.array(kinks, dtype=float)), axis=1) > 1e-3]
+
+
+@pytest.mark.parametrize("slope, max_value, threshold", RELU_OPTIONS)
+def test_relu_options_match_keras_value_and_gradient(keras, slope, max_value, threshold):
+    import torch
+    kinks = [0.0, threshold] + ([] if max_value is None else [max_value])
+    x = _away_from(np.concatenate([np.linspace(-8, 8, 321), np.random.default_rng(1).normal(scale=3, size=100)]),
+                   kinks)
+    options = dict(negative_slope=slope, max_value=max_value, threshold=threshold)
+    t = torch.tensor(x, requires_grad=True)
+    theirs = keras.activations.relu(t, **options)
+    theirs.sum().backward()
+    np.testing.assert_allclose(activations.relu(x, **options), theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(activations.relu_grad(x, **options), t.grad.numpy(), rtol=1e-12, atol=1e-15)
+    numerical = numerical_gradient(lambda: np.sum(activations.relu(x, **options)), x)
+    assert rel_error(activations.relu_grad(x, **options), numerical) < 1e-7
+
+
+def test_relu_options_meaning():
+    x = np.array([-2.0, 0.5, 2.0, 8.0])
+    np.testing.assert_allclose(activations.relu(x, max_value=6.0), [0.0, 0.5, 2.0, 6.0])  # ReLU6
+    np.testing.assert_allclose(activations.relu(x, negative_slope=0.1), activations.leaky_relu(x, 0.1))
+    np.testing.assert_allclose(activations.relu(x, threshold=1.0), [0.0, 0.0, 2.0, 8.0])
+    # below the threshold the slope's line through (threshold, 0): -0.5 * (1 - x)
+    np.testing.assert_allclose(activations.relu(x, negative_slope=0.5, threshold=1.0), [-1.5, -0.25, 2.0, 8.0])
+    np.testing.assert_allclose(activations.relu_grad(x, negative_slope=0.5, max_value=6.0, threshold=1.0),
+                               [0.5, 0.5, 1.0, 0.0])
+    assert activations.relu(np.float32([-1.0, 2.0]), max_value=1.0).dtype == np.float32

@@ -102,3 +102,62 @@ def test_float32_in_float32_out():
     assert layer.forward(x, training=True).dtype == np.float32
     assert layer.backward(np.ones_like(x)).dtype == np.float32
     assert layer.forward(x).dtype == np.float32
+
+
+def test_noise_shape_shares_one_draw_along_its_axes_of_size_1():
+    set_seed(6)
+    x = np.random.default_rng(1006).uniform(1, 2, size=(40, 7, 30))  # (batch, steps, features)
+    layer = Dropout(0.4, noise_shape=(None, 1, None))  # the same features dropped at every step
+    out = layer.forward(x, training=True)
+    kept = out != 0
+    assert np.all(kept == kept[:, :1, :]), "a feature is dropped at every step or at none"
+    np.testing.assert_allclose(out[kept], x[kept] / 0.6)
+    assert abs(1 - kept[:, 0].mean() - 0.4) < 0.05  # about `rate` of the (sample, feature) pairs
+    assert not np.all(kept == kept[:1])  # but each sample draws its own
+    dout = np.random.default_rng(1007).standard_normal(x.shape)
+    np.testing.assert_allclose(layer.backward(dout), dout * kept / 0.6)
+    # explicit sizes equal to the input's work as None does; (1, 1, F) drops a feature for the whole batch
+    channels = Dropout(0.5, noise_shape=[1, 1, 30]).forward(x, training=True) != 0
+    assert np.all(channels == channels[:1, :1])
+    assert Dropout(0.5, noise_shape=[40, 7, 1]).forward(x, training=True).shape == x.shape
+
+
+def test_noise_shape_draws_as_many_numbers_as_its_shape():
+    """The seed gives the same stream as before: a mask of noise_shape is drawn, then broadcast."""
+    x = np.ones((6, 5, 4))
+    a = Dropout(0.5, noise_shape=(None, 1, None), seed=9).forward(x, training=True)
+    b = Dropout(0.5, seed=9).forward(np.ones((6, 1, 4)), training=True)
+    np.testing.assert_array_equal(a, np.broadcast_to(b, x.shape))
+
+
+def test_noise_shape_gradient_check_with_frozen_mask():
+    set_seed(8)
+    x = np.random.default_rng(1008).standard_normal((4, 3, 5))
+    layer = Dropout(0.3, noise_shape=(None, 1, None))
+    layer.forward(x, training=True)
+    layer.freeze_mask()
+    assert check_layer(layer, x, training=True)["x"] < 1e-8
+
+
+def test_noise_shape_errors():
+    for bad, what in [("abc", "tuple or list"), (5, "tuple or list"), ((None, 0), "positive ints or None"),
+                      ((2.5, None), "positive ints or None")]:
+        with pytest.raises(ValueError, match=what):
+            Dropout(0.5, noise_shape=bad)
+    with pytest.raises(ValueError, match=r"noise_shape \(None, 1\) has 2 axes, the input \(2, 3, 4\) has 3"):
+        Dropout(0.5, noise_shape=(None, 1)).forward(np.ones((2, 3, 4)), training=True)
+    with pytest.raises(ValueError, match=r"does not broadcast to the input \(2, 3, 4\)"):
+        Dropout(0.5, noise_shape=(None, 2, None)).forward(np.ones((2, 3, 4)), training=True)
+    assert Dropout(0.5, noise_shape=(None, 2)).forward(np.ones((2, 3))).shape == (2, 3)  # inference: not used
+
+
+def test_noise_shape_matches_keras_semantics():
+    from keras_reference import keras_or_skip
+    keras = keras_or_skip()
+    x = np.random.default_rng(1009).uniform(1, 2, size=(30, 6, 20))
+    out = keras.ops.convert_to_numpy(keras.layers.Dropout(0.3, noise_shape=(None, 1, None), seed=1)(x, training=True))
+    kept = out != 0
+    assert np.all(kept == kept[:, :1, :])  # Keras shares the draw along the axis of size 1 too
+    np.testing.assert_allclose(out[kept], x[kept] / 0.7)
+    ours = Dropout(0.3, noise_shape=(None, 1, None), seed=1)
+    assert ours.get_config()["noise_shape"] == keras.layers.Dropout(0.3, noise_shape=(None, 1, None)).noise_shape

@@ -149,6 +149,9 @@ LAYER_CASES = [
      _ids(2, 5)),
     ("GlobalAveragePooling1D", "GlobalAveragePooling1D", lambda L: L.GlobalAveragePooling1D(), _x(2, 5, 3)),
     ("Dropout-inference", "Dropout", lambda L: L.Dropout(0.5), _x(4, 5)),
+    ("ReLU", "ReLU", lambda L: L.ReLU(), lambda r: r.normal(size=(4, 5)) + 0.01),
+    ("ReLU-options", "ReLU", lambda L: L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.3),
+     lambda r: r.normal(size=(3, 4, 5)) + 0.01),
     ("Add", "Add", lambda L: L.Add(), lambda r: [r.normal(size=(3, 4)), r.normal(size=(3, 4))]),
     ("Add-three", "Add", lambda L: L.Add(), lambda r: [r.normal(size=(2, 3, 2)) for _ in range(3)]),
     ("Concatenate", "Concatenate", lambda L: L.Concatenate(), lambda r: [r.normal(size=(3, 4)), r.normal(size=(3, 2))]),
@@ -360,6 +363,18 @@ def test_weight_penalties_and_their_gradients_match_keras(case_id, build, make_x
         close(dlayer.grads[key], kr.numpy(v.value.grad), f"{case_id}: the penalty's gradient for {key}")
 
 
+def test_dropout_noise_shape_matches_keras_semantics():
+    """noise_shape=(None, 1, None): one mask per (sample, feature), shared by every step; kept units scaled."""
+    x = rng(9).uniform(1, 2, size=(60, 5, 30))
+    for lib in (keras.layers, dl_layers):
+        layer = lib.Dropout(0.25, noise_shape=(None, 1, None), seed=3)
+        out = kr.numpy(layer(kr.tensor(x), training=True)) if lib is keras.layers else layer.forward(x, training=True)
+        kept = out != 0
+        assert np.all(kept == kept[:, :1, :]), f"{lib.__name__}: the mask differs between steps"
+        close(out[kept], x[kept] / 0.75, f"{lib.__name__}: kept units scaled by 1/(1 - rate)")
+        assert abs(1 - kept.mean() - 0.25) < 0.03, f"{lib.__name__}: dropped fraction {1 - kept.mean():.3f}"
+
+
 # ============================================================================ activations
 def _activation_names():
     return sorted(n for n in dl_activations.names() if hasattr(keras.activations, n))
@@ -455,6 +470,40 @@ def test_loss_matches_keras(case_id, name, keras_class, from_logits, data):
     # the class spelled as in Keras computes the same
     if hasattr(dl_losses, keras_class):
         close(getattr(dl_losses, keras_class)(**kwargs)(y, p), kval, f"dlcore.losses.{keras_class}: value")
+
+
+# Keras' loss options, each class built with the same arguments in both libraries
+# (id, Keras class, constructor arguments, data, sample weights or None)
+LOSS_OPTION_CASES = [
+    ("BinaryCrossentropy-label_smoothing", "BinaryCrossentropy", dict(label_smoothing=0.2), "binary", None),
+    ("BinaryCrossentropy-label_smoothing-logits", "BinaryCrossentropy",
+     dict(from_logits=True, label_smoothing=0.3), "binary-logits", "per-sample"),
+    ("CategoricalCrossentropy-label_smoothing", "CategoricalCrossentropy", dict(label_smoothing=0.1),
+     "categorical", "per-sample"),
+    ("CategoricalCrossentropy-label_smoothing-logits", "CategoricalCrossentropy",
+     dict(from_logits=True, label_smoothing=0.1), "categorical-logits", None),
+    ("SparseCategoricalCrossentropy-ignore_class", "SparseCategoricalCrossentropy",
+     dict(from_logits=True, ignore_class=2), "sparse-logits", "per-sample"),
+    ("MeanSquaredError-sum", "MeanSquaredError", dict(reduction="sum"), "regression", "per-sample"),
+    ("Huber-mean_with_sample_weight", "Huber", dict(reduction="mean_with_sample_weight"), "regression", "per-sample"),
+    ("CategoricalCrossentropy-none", "CategoricalCrossentropy", dict(reduction=None, label_smoothing=0.1),
+     "categorical", "per-sample"),
+]
+
+
+@pytest.mark.parametrize("case_id,keras_class,kwargs,data,weights", [_case(c[0], *c) for c in LOSS_OPTION_CASES])
+def test_loss_options_match_keras(case_id, keras_class, kwargs, data, weights):
+    import torch
+    y, p = _loss_data(data, rng(7))
+    w = None if weights is None else rng(8).uniform(0.0, 2.0, size=len(y))
+    klo, dlo = getattr(keras.losses, keras_class)(**kwargs), getattr(dl_losses, keras_class)(**kwargs)
+    t = kr.tensor(p, requires_grad=True)
+    # a copy: Keras multiplies the weights by ignore_class's mask in place (keras/src/losses/loss.py apply_mask)
+    kvalue = klo(kr.tensor(y), t, sample_weight=None if w is None else kr.tensor(w.copy()))
+    kvalue.sum().backward()  # reduction=None: the gradient of the sum, what Keras' fit minimizes
+    assert isinstance(kvalue, torch.Tensor)
+    close(dlo(y, p, sample_weight=w), kr.numpy(kvalue), f"{case_id}: value")
+    close(dlo.gradient(y, p, sample_weight=w), kr.numpy(t.grad), f"{case_id}: gradient with respect to y_pred")
 
 
 # ============================================================================ optimizers

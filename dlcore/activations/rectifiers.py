@@ -1,6 +1,7 @@
 """The ReLU family: identity for positive inputs, something flat or small for negative ones.
 
-relu, leaky_relu (Keras 3's default slope 0.2), elu and selu.
+relu (with Keras' ``negative_slope``, ``max_value`` and ``threshold``), leaky_relu (Keras 3's default
+slope 0.2), elu and selu.
 """
 
 from __future__ import annotations
@@ -12,15 +13,35 @@ SELU_ALPHA = 1.6732632423543772848170429916717  # Klambauer et al. 2017: these t
 SELU_SCALE = 1.0507009873554804934193349852946  # mean 0, variance 1 a fixed point of a layer
 
 
-def relu(x: np.ndarray) -> np.ndarray:
-    """Rectified linear unit ``max(0, x)``."""
-    return np.maximum(x, 0)
+def relu(x: np.ndarray, negative_slope: float = 0.0, max_value: float | None = None,
+         threshold: float = 0.0) -> np.ndarray:
+    """Rectified linear unit ``max(0, x)``, with Keras' three options.
 
-
-def relu_grad(x: np.ndarray) -> np.ndarray:
-    """Derivative of ReLU: 1 where ``x > 0``, else 0 (we take 0 at the kink ``x = 0``)."""
+    In general (``keras.activations.relu``): ``x`` where ``x > threshold`` (else 0), clipped to
+    ``[0, max_value]`` when ``max_value`` is given, minus ``negative_slope * max(threshold - x, 0)``.
+    ``relu(x, max_value=6)`` is ReLU6; ``relu(x, negative_slope=a)`` is ``leaky_relu(x, a)``.
+    """
     x = np.asarray(x)
-    return (x > 0).astype(np.result_type(x, np.float32))
+    if negative_slope == 0 and max_value is None and threshold == 0:
+        return np.maximum(x, 0)  # the plain rectifier
+    y = np.where(x > threshold, x, 0)
+    if max_value is not None:
+        y = np.clip(y, 0, max_value)
+    if negative_slope != 0:
+        y = y - negative_slope * np.maximum(threshold - x, 0)
+    return y.astype(np.result_type(x, np.float32), copy=False)
+
+
+def relu_grad(x: np.ndarray, negative_slope: float = 0.0, max_value: float | None = None,
+              threshold: float = 0.0) -> np.ndarray:
+    """Derivative of :func:`relu`: 1 where the output follows ``x`` (``x > threshold``, and inside
+    ``(0, max_value)`` when capped), ``negative_slope`` where ``x < threshold``, else 0 (0 at the kinks)."""
+    x = np.asarray(x)
+    follows = x > threshold
+    if max_value is not None:
+        follows &= (x > 0) & (x < max_value)
+    grad = follows.astype(np.result_type(x, np.float32))
+    return grad + negative_slope * (x < threshold) if negative_slope != 0 else grad
 
 
 def leaky_relu(x: np.ndarray, negative_slope: float = LEAKY_SLOPE) -> np.ndarray:

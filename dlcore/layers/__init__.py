@@ -16,7 +16,8 @@
 - ``Conv1D`` (conv1d.py): ``(n, T, C)`` → ``(n, T', filters)``; ``MaxPooling1D``, ``AveragePooling1D`` (pooling1d.py)
 - ``Conv2DTranspose`` (conv_transpose.py): ``(n, H, W, C)`` → ``(n, H * s, W * s, filters)``
 - ``UpSampling2D`` (upsampling.py), ``ZeroPadding2D`` (zero_padding.py): larger images
-- ``Reshape``, ``RepeatVector`` (reshape.py); ``LeakyReLU`` (leaky_relu.py); ``Rescaling`` (rescaling.py)
+- ``Reshape``, ``RepeatVector`` (reshape.py); ``LeakyReLU`` (leaky_relu.py); ``ReLU`` (relu.py);
+  ``Rescaling`` (rescaling.py)
 - ``Normalization`` (feature_normalization.py): standardise with statistics from ``adapt(data)``
 - ``TimeDistributed`` (time_distributed.py), ``Bidirectional`` (bidirectional.py): wrappers
 """
@@ -43,6 +44,7 @@ from .merge import Add, Concatenate
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, AvgPool2D, MaxPool2D, MaxPooling2D
 from .pooling1d import AveragePooling1D, AvgPool1D, MaxPool1D, MaxPooling1D
+from .relu import ReLU
 from .rescaling import Rescaling
 from .reshape import RepeatVector, Reshape
 from .simple_rnn import SimpleRNN
@@ -60,6 +62,6 @@ __all__ = ["GRU", "LSTM", "Activation", "Add", "Concatenate", "KerasTensor",
            "Embedding", "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D",
            "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "Input", "Layer", "LayerNormalization", "LeakyReLU", "Masking", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
-           "MaxPooling2D", "MultiHeadAttention", "Normalization", "RepeatVector", "Rescaling", "Reshape",
+           "MaxPooling2D", "MultiHeadAttention", "Normalization", "ReLU", "RepeatVector", "Rescaling", "Reshape",
            "SimpleRNN", "TimeDistributed", "TransformerBlock", "UpSampling2D", "ZeroPadding2D",
            "scaled_dot_product_attention"]

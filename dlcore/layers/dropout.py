@@ -18,6 +18,10 @@ class Dropout(Layer):
     ----------
     rate : float
         Fraction of entries to **drop** (Keras' meaning, not PyTorch's keep probability), ``0 <= rate < 1``.
+    noise_shape : tuple of int or None, optional
+        The shape of the mask drawn, one entry per axis of ``x``: an axis given as 1 shares one draw
+        (e.g. ``(None, 1, None)`` for ``x (batch, steps, features)`` drops the same features at every
+        step), ``None`` takes the input's size. ``None`` (the default): every entry is drawn on its own.
     seed : int, optional
         Seed of a generator of this layer's own, for a reproducible sequence of masks;
         ``None`` draws from :func:`dlcore.random.get_rng` (fixed by :func:`dlcore.random.set_seed`).
@@ -39,12 +43,14 @@ class Dropout(Layer):
 
     supports_masking = True  # passes a padding mask on (Keras)
 
-    def __init__(self, rate: float, seed: int | None = None, input_shape=None, name: str | None = None):
+    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, input_shape=None,
+                 name: str | None = None):
         super().__init__(input_shape=input_shape, name=name)
         if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) \
                 or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate is the fraction to drop and must be in [0, 1), got {rate!r}")
         self.rate = float(rate)
+        self.noise_shape = _check_noise_shape(noise_shape)
         self.seed = seed
         self._rng = None if seed is None else np.random.default_rng(seed)
         self.fixed_mask: np.ndarray | None = None
@@ -67,6 +73,19 @@ class Dropout(Layer):
         keep = u >= self.rate  # P(keep) = 1 - rate
         return keep.astype(dtype) * np.asarray(1.0 / (1.0 - self.rate), dtype=dtype)
 
+    def _mask_shape(self, shape: tuple) -> tuple:
+        """The shape to draw: ``noise_shape`` with its None entries filled in from the input's ``shape``."""
+        if self.noise_shape is None:
+            return shape
+        if len(self.noise_shape) != len(shape):
+            raise ValueError(f"{self.describe()}: noise_shape {self.noise_shape} has {len(self.noise_shape)} axes, "
+                             f"the input {shape} has {len(shape)}; give one entry per axis (None: the input's size)")
+        drawn = tuple(n if d is None else d for d, n in zip(self.noise_shape, shape))
+        if any(d not in (1, n) for d, n in zip(drawn, shape)):
+            raise ValueError(f"{self.describe()}: noise_shape {self.noise_shape} does not broadcast to the input "
+                             f"{shape}: each entry must be 1, None or the input's size")
+        return drawn
+
     def forward(self, x, training=False):
         """``x (batch, ...)`` → same shape: ``x * mask`` in training, ``x`` itself at inference."""
         x = self._prepare(x, min_ndim=1)
@@ -78,7 +97,8 @@ class Dropout(Layer):
                 raise self.shape_error(x.shape, self.fixed_mask.shape, "the frozen mask has another shape")
             self.mask = self.fixed_mask.astype(x.dtype, copy=False)
         else:
-            self.mask = self._draw_mask(x.shape, x.dtype)
+            # one draw per entry of noise_shape, shared along its axes of size 1
+            self.mask = np.broadcast_to(self._draw_mask(self._mask_shape(x.shape), x.dtype), x.shape)
         return x * self.mask
 
     def backward(self, dout):
@@ -87,4 +107,18 @@ class Dropout(Layer):
         return dout.copy() if self.mask is None else dout * self.mask
 
     def get_config(self):
-        return {"name": self.name, "rate": self.rate, "seed": self.seed}
+        return {"name": self.name, "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
+
+
+def _check_noise_shape(noise_shape):
+    """``noise_shape`` as a tuple of positive ints and Nones (or None), with Keras' checks."""
+    if noise_shape is None:
+        return None
+    if isinstance(noise_shape, str) or not hasattr(noise_shape, "__iter__"):
+        raise ValueError(f"Dropout: noise_shape must be a tuple or list of ints or None, got {noise_shape!r}")
+    shape = tuple(noise_shape)
+    for i, d in enumerate(shape):
+        if d is not None and (isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d <= 0):
+            raise ValueError(f"Dropout: noise_shape entries must be positive ints or None, got {d!r} at index {i} "
+                             f"of {noise_shape!r}")
+    return tuple(None if d is None else int(d) for d in shape)

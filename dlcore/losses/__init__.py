@@ -3,7 +3,8 @@
 Each loss is a callable object: ``loss(y_true, y_pred, sample_weight=None) -> float``,
 ``loss.per_sample(y_true, y_pred) -> (batch,)`` and ``loss.gradient(y_true, y_pred, sample_weight=None)
 -> dL/dy_pred`` (same shape as ``y_pred``, already divided by the batch size). With ``sample_weight``
-``w`` the loss is ``sum(w_i * l_i) / batch`` (Keras' ``"sum_over_batch_size"`` reduction).
+``w`` the loss is ``sum(w_i * l_i) / batch`` (Keras' default ``reduction="sum_over_batch_size"``; every
+class also takes Keras' ``"sum"``, ``"mean"``, ``"mean_with_sample_weight"`` and ``None``, and ``name``).
 Names, defaults and formulas are Keras 3's (``keras.losses``).
 
 - ``base.py``: the :class:`Loss` base class;
@@ -49,5 +50,10 @@ def get(identifier, from_logits: bool = False) -> Loss:
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, str) and identifier.lower() in _TABLE:
-        return _TABLE[identifier.lower()](from_logits=from_logits)
+        cls = _TABLE[identifier.lower()]
+        if not from_logits:
+            return cls()
+        if not issubclass(cls, CategoricalCrossentropy | BinaryCrossentropy):
+            raise ValueError(f"from_logits=True applies to the cross-entropies only, not to {identifier!r}")
+        return cls(from_logits=True)
     raise ValueError(f"unknown loss {identifier!r}; expected one of {sorted(_TABLE)} or a dlcore.losses.Loss object")

@@ -16,6 +16,9 @@ class Hinge(Loss):
 
     name = "hinge"
 
+    def __init__(self, reduction="sum_over_batch_size", name: str = "hinge"):
+        super().__init__(name=name, reduction=reduction)
+
     def _prepare(self, y_true, y_pred):
         y_true, y_pred = super()._prepare(y_true, y_pred)
         if np.all((y_true == 0) | (y_true == 1)):  # the whole batch is binary: map {0, 1} -> {-1, 1}
@@ -23,7 +26,8 @@ class Hinge(Loss):
         return y_true, y_pred
 
     def _value(self, y_true, y_pred):
-        return np.mean(np.maximum(1.0 - y_true * y_pred, 0.0), axis=tuple(range(1, y_pred.ndim)))
+        losses = np.maximum(1.0 - y_true * y_pred, 0.0)
+        return np.mean(losses, axis=-1) if losses.ndim > 1 else losses  # over the last axis, as Keras
 
     def _gradient(self, y_true, y_pred):
         violated = 1.0 - y_true * y_pred > 0

@@ -1,7 +1,8 @@
 """Regression losses: squared, absolute, Huber, squared-logarithmic and Poisson errors (Keras' formulas).
 
-Each per-sample loss is the mean over every non-batch axis, so the gradient of the batch mean is the
-elementwise derivative divided by ``y_pred.size``.
+Each loss is the mean over the last axis (Keras' unreduced loss: one per sample for ``(batch, k)``, one
+per step for ``(batch, steps, k)``), so the gradient of their mean is the elementwise derivative divided by
+``y_pred.size``. Every class takes Keras' ``reduction`` and ``name`` (see :class:`dlcore.losses.Loss`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from .base import EPSILON, Loss
 
 
 def _mean_over_sample(values: np.ndarray) -> np.ndarray:
-    return np.mean(values, axis=tuple(range(1, values.ndim)))
+    """The mean over the last axis (a 1-D array is kept: one loss per entry)."""
+    return np.mean(values, axis=-1) if values.ndim > 1 else values
 
 
 class MeanSquaredError(Loss):
     """``mean((y_true - y_pred)**2)`` over all entries; gradient ``2 (y_pred - y_true) / size``."""
 
-    name = "mse"
+    name = "mean_squared_error"
+
+    def __init__(self, reduction="sum_over_batch_size", name: str = "mean_squared_error"):
+        super().__init__(name=name, reduction=reduction)
 
     def _value(self, y_true, y_pred):
         return _mean_over_sample((y_pred - y_true) ** 2)
@@ -30,7 +35,10 @@ class MeanSquaredError(Loss):
 class MeanAbsoluteError(Loss):
     """``mean(|y_true - y_pred|)``; gradient ``sign(y_pred - y_true) / size`` (0 where they are equal)."""
 
-    name = "mae"
+    name = "mean_absolute_error"
+
+    def __init__(self, reduction="sum_over_batch_size", name: str = "mean_absolute_error"):
+        super().__init__(name=name, reduction=reduction)
 
     def _value(self, y_true, y_pred):
         return _mean_over_sample(np.abs(y_pred - y_true))
@@ -46,12 +54,12 @@ class Huber(Loss):
     The gradient ``clip(e, -delta, delta)`` is bounded, so outliers pull no harder than ``delta``.
     """
 
-    name = "huber"
+    name = "huber_loss"
 
-    def __init__(self, delta: float = 1.0, from_logits: bool = False):
+    def __init__(self, delta: float = 1.0, reduction="sum_over_batch_size", name: str = "huber_loss"):
         if not delta > 0:
             raise ValueError(f"huber: delta must be a positive number, got {delta!r}")
-        super().__init__(from_logits=from_logits)
+        super().__init__(name=name, reduction=reduction)
         self.delta = float(delta)
 
     def _value(self, y_true, y_pred):
@@ -62,8 +70,8 @@ class Huber(Loss):
     def _gradient(self, y_true, y_pred):
         return np.clip(y_pred - y_true, -self.delta, self.delta) / y_pred.size
 
-    def __repr__(self) -> str:
-        return f"Huber(delta={self.delta})"
+    def _options(self) -> dict:
+        return {"delta": self.delta}
 
 
 class MeanSquaredLogarithmicError(Loss):
@@ -72,7 +80,10 @@ class MeanSquaredLogarithmicError(Loss):
     Relative errors count, not absolute ones: predicting 110 for 100 costs as much as 1.1 for 1.
     """
 
-    name = "msle"
+    name = "mean_squared_logarithmic_error"
+
+    def __init__(self, reduction="sum_over_batch_size", name: str = "mean_squared_logarithmic_error"):
+        super().__init__(name=name, reduction=reduction)
 
     def _value(self, y_true, y_pred):
         diff = np.log1p(np.maximum(y_pred, EPSILON)) - np.log1p(np.maximum(y_true, EPSILON))
@@ -89,6 +100,9 @@ class Poisson(Loss):
     with rate ``y_pred`` (up to a term without ``y_pred``); gradient ``1 - y_true / (y_pred + EPSILON)``."""
 
     name = "poisson"
+
+    def __init__(self, reduction="sum_over_batch_size", name: str = "poisson"):
+        super().__init__(name=name, reduction=reduction)
 
     def _value(self, y_true, y_pred):
         return _mean_over_sample(y_pred - y_true * np.log(y_pred + EPSILON))

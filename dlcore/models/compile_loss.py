@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import losses
+from ..losses.base import check_reduces
 
 
 class CompileLoss:
@@ -34,7 +35,7 @@ class CompileLoss:
     def __init__(self, loss, loss_weights, output_names: list[str]):
         self.output_names = list(output_names)
         specs = _per_output(loss, output_names, "loss")
-        self.losses = [None if spec is None else losses.get(spec) for spec in specs]
+        self.losses = [None if spec is None else check_reduces(losses.get(spec)) for spec in specs]
         if all(fn is None for fn in self.losses):
             raise ValueError(f"loss: every output's loss is None; give at least one of {output_names} a loss")
         weights = [1.0] * len(output_names) if loss_weights is None else _per_output(

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import losses, optimizers
 from ..layers.base import Layer
+from ..losses.base import check_reduces
 from ..tape import recording
 from . import structure, training
 from .compile_metrics import CompileMetrics
@@ -150,7 +151,7 @@ class Model(WeightsMixin):
             Accepted for Keras compatibility; dlcore always runs eagerly in numpy.
         """
         self.optimizer = optimizers.get(optimizer)
-        self.loss = None if loss is None else losses.get(loss)
+        self.loss = None if loss is None else check_reduces(losses.get(loss))
         self._loss_weight = _single_loss_weight(loss_weights)
         self._metric_specs = _as_list(metrics)
         self._weighted_metric_specs = _as_list(weighted_metrics)
