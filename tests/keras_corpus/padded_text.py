@@ -26,9 +26,7 @@ while len(sentences) < 1500:
         sentences.append(words)
         labels.append(int(score > 0))
 
-x = np.zeros((len(sentences), max_len), dtype="int64")  # pad with zeros at the end
-for i, words in enumerate(sentences):
-    x[i, :len(words)] = words
+x = keras.utils.pad_sequences(sentences, maxlen=max_len, padding="post")  # zeros after each sentence
 y = np.array(labels, dtype="float32")
 x_train, y_train, x_test, y_test = x[:1100], y[:1100], x[1100:], y[1100:]
 
