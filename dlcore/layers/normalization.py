@@ -162,7 +162,7 @@ class BatchNormalization(_Normalization):
     Attributes
     ----------
     moving_mean, moving_variance : ndarray, shape (C,)
-        State, not trainable (hence not in ``params``; :meth:`count_non_trainable` counts them, as
+        State, not trainable (hence not in ``params``; ``count_non_trainable()`` counts them, as
         Keras' summary does).
     """
 
