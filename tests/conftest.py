@@ -18,7 +18,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import book_build  # noqa: E402
-from book_build import SKIP_REASON, build_book, session_build  # noqa: E402
+from book_build import HTML, SKIP_REASON, build_book, session_build  # noqa: E402
+from browser import chromium, serve  # noqa: E402
 from prerequisites import PREREQUISITES, skip_reason  # noqa: E402
 
 
@@ -37,6 +38,20 @@ def _built_book(book_session):
 
 
 built_book = pytest.fixture(_built_book, scope="session", name="built_book")
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    """The built site on a local server (tests/browser.py); test_lite.py has its own, counting bytes."""
+    with serve(HTML) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module (test_lite.py has its own, offline)."""
+    with chromium() as b:
+        yield b
 
 _background_build = None
 

@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from book_build import HTML, ROOT
-from browser import chromium, page_params, serve
+from book_build import ROOT
+from browser import page_params
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -29,18 +29,6 @@ if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         raise RuntimeError("CI must run the browser tests: install Chromium (apt-get install chromium)")
     pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    with serve(HTML) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def player_pages() -> list[str]:

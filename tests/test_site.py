@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from book_build import HTML, ROOT
-from browser import chromium, page_params, serve
+from browser import page_params
 from prerequisites import is_installed, skip_reason
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -43,18 +43,6 @@ for _name in ("playwright", "chromium"):
     if not is_installed(_name):
         pytest.skip(skip_reason(_name), allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    with serve(HTML) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _open(browser, url, viewport=DESKTOP, color_scheme="light"):
